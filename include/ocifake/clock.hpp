@@ -1,0 +1,49 @@
+#pragma once
+/// \file clock.hpp
+/// The one clock that drives everything time-dependent in a server: lifecycle durations,
+/// `timeCreated`, work-request times, retry-token expiry and fault windows.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+
+namespace ocifake {
+
+/// How a server's clock moves.
+enum class clock_mode {
+  real,    ///< follows the system clock (plus whatever `advance()` added)
+  manual,  ///< stands still until `advance()`: `fake.clock().advance(std::chrono::minutes(10));`
+};
+
+/// A server's clock. Obtain it with `server::clock()`; it lives as long as the server.
+class clock {
+public:
+  using time_point = std::chrono::system_clock::time_point;
+
+  /// The current time of this server, with millisecond precision.
+  time_point now() const;
+  /// Moves the clock forward by `d` (both modes; on a real clock the offset adds up), then lets
+  /// every in-flight image and work request catch up. Negative durations are refused.
+  void advance(std::chrono::milliseconds d);
+  /// Which way the clock moves.
+  clock_mode mode() const noexcept { return mode_; }
+
+  /// Internal: constructed by the server.
+  clock(clock_mode mode, time_point start);
+  clock(const clock&) = delete;
+  clock& operator=(const clock&) = delete;
+  /// Internal: called after every advance, outside the clock's lock.
+  void on_advance(std::function<void()> listener);
+  /// Internal: sets the time of a manual clock (scenario `clockStart`), or the offset of a real one.
+  void set(time_point t);
+
+private:
+  clock_mode mode_;
+  mutable std::mutex mutex_;
+  std::chrono::milliseconds offset_{0};  // real: added to the system clock
+  time_point manual_now_;                // manual: the current time
+  std::function<void()> listener_;
+};
+
+}  // namespace ocifake

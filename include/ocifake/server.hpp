@@ -1,0 +1,91 @@
+#pragma once
+/// \file server.hpp
+/// The fake itself: `ocifake::server fake;` is listening on 127.0.0.1 when the constructor returns.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <ocifake/clock.hpp>
+#include <ocifake/error.hpp>
+#include <ocifake/faults.hpp>
+#include <ocifake/journal.hpp>
+#include <ocifake/lifecycle.hpp>
+#include <ocifake/model.hpp>
+#include <ocifake/options.hpp>
+#include <ocifake/scenario.hpp>
+
+namespace ocifake {
+
+/// An in-process fake of the OCI Compute Images and Work Requests APIs, serving HTTP on its own
+/// port until it is destroyed or stopped. Every member is safe to call from any thread.
+///
+///     ocifake::server fake;
+///     auto inst = fake.add_instance({.compartment_id = "ocid1.compartment.oc1..aaaa"});
+///     // point the client under test at fake.endpoint()
+class server {
+public:
+  /// Binds and starts serving; throws `bind_error` saying why when it cannot.
+  explicit server(server_options options = {});
+  /// Stops (see `stop()`).
+  ~server();
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  /// `http://127.0.0.1:PORT`, without a trailing slash: what an OCI client's endpoint is set to.
+  std::string endpoint() const;
+  /// The bound port.
+  std::uint16_t port() const;
+  /// Stops serving and returns promptly, even with idle keep-alive connections or hung requests
+  /// open. Idempotent; the state stays readable.
+  void stop();
+
+  /// Registers an instance CreateImage can capture; returns its OCID.
+  std::string add_instance(const instance_spec& spec);
+  /// Registers a compartment. Once any is registered, compartments are strict: an unknown one is
+  /// 404 NotAuthorizedOrNotFound.
+  void add_compartment(const std::string& compartment_id);
+  /// Registers an Object Storage object an import may read. Once any is registered, objects are
+  /// strict: an import of an unknown object fails (its work request ends FAILED).
+  void add_object(const std::string& namespace_name, const std::string& bucket, const std::string& object);
+
+  /// Every image, oldest first, as GetImage would answer it now (without counting as a read).
+  std::vector<image> images() const;
+  /// One image; empty when there is no such OCID.
+  std::optional<image> find_image(const std::string& id) const;
+  /// Every work request, oldest first.
+  std::vector<work_request> work_requests() const;
+
+  /// Back to the state the server started with (its start-up scenarios, or empty), same port.
+  /// Rules, journal, lifecycle settings and retry tokens are cleared too.
+  void reset();
+  /// Loads a scenario file on top of the current state; all or nothing.
+  void load_scenario(const std::filesystem::path& file);
+  /// Applies a parsed scenario on top of the current state; all or nothing.
+  void apply(const scenario& s);
+  /// A scenario document (JSON) that recreates the current state.
+  std::string state_json() const;
+
+  /// The server's clock.
+  ocifake::clock& clock();
+  /// Lifecycle settings.
+  lifecycle_control& lifecycle();
+  /// Fault rules.
+  fault_list& faults();
+  /// Every request so far, in arrival order.
+  std::vector<journal_entry> journal() const;
+  /// Only the requests for one operation ("CreateImage").
+  std::vector<journal_entry> journal(const std::string& operation) const;
+  /// Forgets the journal.
+  void clear_journal();
+
+  struct impl;
+
+private:
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace ocifake

@@ -1,0 +1,85 @@
+#pragma once
+// The image and work-request state machines, behind a plain facade so that Boost.MSM stays in
+// machines.cpp (its compile time is high). Not thread-safe: the store calls them under its lock.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+namespace ocifake::detail {
+
+enum class image_state : std::uint8_t { provisioning, importing, available, exporting, disabled, deleted };
+
+// Events are the things that happen to an image. The operations that leave the state unchanged
+// (update, change_compartment, shape changes) are events too, so that one table says which state
+// allows what.
+enum class image_event : std::uint8_t {
+  provisioned,         // PROVISIONING -> AVAILABLE
+  imported,            // IMPORTING -> AVAILABLE
+  failed,              // PROVISIONING | IMPORTING -> DELETED (a failed create or import)
+  export_requested,    // AVAILABLE -> EXPORTING
+  exported,            // EXPORTING -> AVAILABLE
+  export_failed,       // EXPORTING -> AVAILABLE
+  delete_requested,    // AVAILABLE | DISABLED -> DISABLED (delete pending)
+  deleted,             // DISABLED -> DELETED
+  update,              // internal, every state but DELETED
+  change_compartment,  // internal, AVAILABLE only
+  change_shapes,       // internal, every state but DELETED
+};
+
+enum class work_request_state : std::uint8_t { accepted, in_progress, succeeded, failed, canceling, canceled };
+
+enum class work_request_event : std::uint8_t {
+  start,     // ACCEPTED -> IN_PROGRESS
+  succeed,   // IN_PROGRESS -> SUCCEEDED
+  fail,      // ACCEPTED | IN_PROGRESS -> FAILED
+  cancel,    // ACCEPTED | IN_PROGRESS -> CANCELING
+  canceled,  // CANCELING -> CANCELED
+};
+
+// One image's machine. process() answers false, leaving the state as it was, for an event the
+// current state does not accept; it never asserts or throws.
+class image_machine {
+public:
+  explicit image_machine(image_state initial);
+  image_machine(const image_machine&);
+  image_machine& operator=(const image_machine&);
+  image_machine(image_machine&&) noexcept;
+  image_machine& operator=(image_machine&&) noexcept;
+  ~image_machine();
+
+  image_state state() const noexcept;
+  bool process(image_event e);
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+class work_request_machine {
+public:
+  explicit work_request_machine(work_request_state initial = work_request_state::accepted);
+  work_request_machine(const work_request_machine&);
+  work_request_machine& operator=(const work_request_machine&);
+  work_request_machine(work_request_machine&&) noexcept;
+  work_request_machine& operator=(work_request_machine&&) noexcept;
+  ~work_request_machine();
+
+  work_request_state state() const noexcept;
+  bool process(work_request_event e);
+  bool finished() const noexcept;  // SUCCEEDED, FAILED or CANCELED
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// OCI spellings ("PROVISIONING", "IN_PROGRESS").
+const char* to_string(image_state s) noexcept;
+const char* to_string(work_request_state s) noexcept;
+// Case-insensitive, as ListImages' lifecycleState filter is.
+std::optional<image_state> parse_image_state(std::string_view s) noexcept;
+std::optional<work_request_state> parse_work_request_state(std::string_view s) noexcept;
+
+}  // namespace ocifake::detail
