@@ -1,16 +1,218 @@
-// Interim switch-based machines; the Boost.MSM tables replace them.
+// The image and work-request machines as Boost.MSM state machines (functor front-end). This is the only
+// translation unit that includes MSM, so its compile cost is paid once; the facade in machines.hpp is all the
+// rest of the library sees.
+//
+// MSM is not thread-safe: the store drives every machine under its one lock. No MSM flags are used
+// (finished() is derived from the state), because in Boost 1.81 is_flag_active races across machines of one
+// type even under separate locks.
 #include "lifecycle/machines.hpp"
 
 #include <cctype>
+#include <exception>
 #include <string>
 
-namespace ocifake::detail {
+// The image table has more rows than mpl::vector's default limit of 20. The numbered form takes the exact
+// row count (the compiler rejects a wrong one) and, unlike raising BOOST_MPL_LIMIT_VECTOR_SIZE, does not
+// give boost::mpl::vector a different definition in this translation unit than in the others.
+#include <boost/mpl/vector/vector30.hpp>
+#include <boost/msm/back/state_machine.hpp>
+#include <boost/msm/front/functor_row.hpp>
+#include <boost/msm/front/state_machine_def.hpp>
 
-struct image_machine::impl {
-  image_state s;
+namespace ocifake::detail {
+namespace {
+
+namespace msm = boost::msm;
+namespace mpl = boost::mpl;
+using msm::front::none;
+using msm::front::Row;
+
+template <class... T>
+struct type_list {};
+
+// A state of a machine: an empty MSM state that knows the enumerator it stands for.
+template <auto V>
+struct state_of : msm::front::state<> {
+  static constexpr auto value = V;
 };
 
-image_machine::image_machine(image_state initial) : impl_(std::make_unique<impl>(impl{initial})) {}
+// The pseudo-state every machine starts in, and the events that leave it for the state the facade was
+// constructed with. MSM's initial state is fixed at compile time and the back-end offers no way to set the
+// active state (set_states() replaces state objects, not the active one), so the constructor starts the
+// machine here and processes one enter<> event. Only this pseudo-state accepts enter<>, and no row leads back
+// to it, so a machine cannot be jumped around after construction.
+struct unborn : msm::front::state<> {};
+template <auto V>
+struct enter {};
+
+// What both machines share. MSM's default no_transition and exception_caught assert; here they record that
+// the event was not applied, so that process() answers false. The tables have no actions, so nothing throws
+// today; should an action ever throw, the event is reported as not applied instead of escaping into the store.
+template <class Derived>
+struct machine_def : msm::front::state_machine_def<Derived> {
+  using no_message_queue = int;  // no action posts events, so MSM need not queue them
+
+  using initial_state = unborn;
+  bool refused_ = false;
+
+  template <class Fsm, class Event>
+  void no_transition(const Event&, Fsm&, int) {
+    refused_ = true;
+  }
+  template <class Fsm, class Event>
+  void exception_caught(const Event&, Fsm&, std::exception&) {
+    refused_ = true;
+  }
+};
+
+// Applies one event and says whether the machine took it.
+template <class Event, class Sm>
+bool apply(Sm& sm) {
+  sm.refused_ = false;
+  return sm.process_event(Event{}) == msm::back::HANDLED_TRUE && !sm.refused_;
+}
+
+// The enumerator of the active state, read from MSM's active state id so the machine is the only record.
+template <class Sm, class First, class... Rest>
+auto current(const Sm& sm, type_list<First, Rest...>) {
+  const int id = sm.current_state()[0];
+  auto s = First::value;
+  (void)((id == msm::back::get_state_id<typename Sm::stt, Rest>::value && ((s = Rest::value), true)) || ...);
+  return s;
+}
+
+// Leaves the pseudo-state for the state whose enumerator is `initial`.
+template <class Sm, class Enum, class... States>
+void enter_state(Sm& sm, Enum initial, type_list<States...>) {
+  sm.start();
+  (void)((initial == States::value && apply<enter<States::value>>(sm)) || ...);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Images
+
+struct image_def : machine_def<image_def> {
+  using provisioning = state_of<image_state::provisioning>;
+  using importing = state_of<image_state::importing>;
+  using available = state_of<image_state::available>;
+  using exporting = state_of<image_state::exporting>;
+  using disabled = state_of<image_state::disabled>;
+  using deleted = state_of<image_state::deleted>;
+  using states = type_list<provisioning, importing, available, exporting, disabled, deleted>;
+
+  struct provisioned {};
+  struct imported {};
+  struct failed {};
+  struct export_requested {};
+  struct exported {};
+  struct export_failed {};
+  struct delete_requested {};
+  struct deletion_done {};
+  struct update {};
+  struct change_compartment {};
+  struct change_shapes {};
+
+  // A row without a target is an internal transition: allowed, state unchanged.
+  struct transition_table
+      : mpl::vector27<
+            //    Source         Event                         Target
+            //  +--------------+-----------------------------+--------------+
+            Row < unborn       , enter<provisioning::value>  , provisioning >,
+            Row < unborn       , enter<importing::value>     , importing    >,
+            Row < unborn       , enter<available::value>     , available    >,
+            Row < unborn       , enter<exporting::value>     , exporting    >,
+            Row < unborn       , enter<disabled::value>      , disabled     >,
+            Row < unborn       , enter<deleted::value>       , deleted      >,
+            //  +--------------+-----------------------------+--------------+
+            Row < provisioning , provisioned                 , available    >,
+            Row < provisioning , failed                      , deleted      >,
+            Row < provisioning , update                      , none         >,
+            Row < provisioning , change_shapes               , none         >,
+            //  +--------------+-----------------------------+--------------+
+            Row < importing    , imported                    , available    >,
+            Row < importing    , failed                      , deleted      >,
+            Row < importing    , update                      , none         >,
+            Row < importing    , change_shapes               , none         >,
+            //  +--------------+-----------------------------+--------------+
+            Row < available    , export_requested            , exporting    >,
+            Row < available    , delete_requested            , disabled     >,
+            Row < available    , update                      , none         >,
+            Row < available    , change_compartment          , none         >,
+            Row < available    , change_shapes               , none         >,
+            //  +--------------+-----------------------------+--------------+
+            Row < exporting    , exported                    , available    >,
+            Row < exporting    , export_failed               , available    >,
+            Row < exporting    , update                      , none         >,
+            Row < exporting    , change_shapes               , none         >,
+            //  +--------------+-----------------------------+--------------+
+            Row < disabled     , delete_requested            , disabled     >,
+            Row < disabled     , deletion_done               , deleted      >,
+            Row < disabled     , update                      , none         >,
+            Row < disabled     , change_shapes               , none         >
+            //  +--------------+-----------------------------+--------------+
+            //    deleted accepts nothing.
+            > {};
+};
+
+using image_sm = msm::back::state_machine<image_def>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Work requests
+
+struct work_request_def : machine_def<work_request_def> {
+  using accepted = state_of<work_request_state::accepted>;
+  using in_progress = state_of<work_request_state::in_progress>;
+  using succeeded = state_of<work_request_state::succeeded>;
+  using failed = state_of<work_request_state::failed>;
+  using canceling = state_of<work_request_state::canceling>;
+  using canceled = state_of<work_request_state::canceled>;
+  using states = type_list<accepted, in_progress, succeeded, failed, canceling, canceled>;
+
+  struct start {};
+  struct succeed {};
+  struct fail {};
+  struct cancel {};
+  struct cancellation_done {};
+
+  struct transition_table
+      : mpl::vector<
+            //    Source        Event                         Target
+            //  +-------------+-----------------------------+-------------+
+            Row < unborn      , enter<accepted::value>      , accepted    >,
+            Row < unborn      , enter<in_progress::value>   , in_progress >,
+            Row < unborn      , enter<succeeded::value>     , succeeded   >,
+            Row < unborn      , enter<failed::value>        , failed      >,
+            Row < unborn      , enter<canceling::value>     , canceling   >,
+            Row < unborn      , enter<canceled::value>      , canceled    >,
+            //  +-------------+-----------------------------+-------------+
+            Row < accepted    , start                       , in_progress >,
+            Row < accepted    , fail                        , failed      >,
+            Row < accepted    , cancel                      , canceling   >,
+            //  +-------------+-----------------------------+-------------+
+            Row < in_progress , succeed                     , succeeded   >,
+            Row < in_progress , fail                        , failed      >,
+            Row < in_progress , cancel                      , canceling   >,
+            //  +-------------+-----------------------------+-------------+
+            Row < canceling   , cancellation_done           , canceled    >
+            //  +-------------+-----------------------------+-------------+
+            //    succeeded, failed and canceled accept nothing.
+            > {};
+};
+
+using work_request_sm = msm::back::state_machine<work_request_def>;
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------------------
+// Facades
+
+struct image_machine::impl {
+  image_sm sm;
+};
+
+image_machine::image_machine(image_state initial) : impl_(std::make_unique<impl>()) {
+  enter_state(impl_->sm, initial, image_def::states{});
+}
 image_machine::image_machine(const image_machine& o) : impl_(std::make_unique<impl>(*o.impl_)) {}
 image_machine& image_machine::operator=(const image_machine& o) {
   impl_ = std::make_unique<impl>(*o.impl_);
@@ -19,34 +221,36 @@ image_machine& image_machine::operator=(const image_machine& o) {
 image_machine::image_machine(image_machine&&) noexcept = default;
 image_machine& image_machine::operator=(image_machine&&) noexcept = default;
 image_machine::~image_machine() = default;
-image_state image_machine::state() const noexcept { return impl_->s; }
+
+image_state image_machine::state() const noexcept { return current(impl_->sm, image_def::states{}); }
 
 bool image_machine::process(image_event e) {
-  using S = image_state;
   using E = image_event;
-  S& s = impl_->s;
+  using D = image_def;
+  auto& sm = impl_->sm;
   switch (e) {
-    case E::provisioned: if (s == S::provisioning) { s = S::available; return true; } return false;
-    case E::imported: if (s == S::importing) { s = S::available; return true; } return false;
-    case E::failed: if (s == S::provisioning || s == S::importing) { s = S::deleted; return true; } return false;
-    case E::export_requested: if (s == S::available) { s = S::exporting; return true; } return false;
-    case E::exported:
-    case E::export_failed: if (s == S::exporting) { s = S::available; return true; } return false;
-    case E::delete_requested: if (s == S::available || s == S::disabled) { s = S::disabled; return true; } return false;
-    case E::deleted: if (s == S::disabled) { s = S::deleted; return true; } return false;
-    case E::update:
-    case E::change_shapes: return s != S::deleted;
-    case E::change_compartment: return s == S::available;
+    case E::provisioned: return apply<D::provisioned>(sm);
+    case E::imported: return apply<D::imported>(sm);
+    case E::failed: return apply<D::failed>(sm);
+    case E::export_requested: return apply<D::export_requested>(sm);
+    case E::exported: return apply<D::exported>(sm);
+    case E::export_failed: return apply<D::export_failed>(sm);
+    case E::delete_requested: return apply<D::delete_requested>(sm);
+    case E::deleted: return apply<D::deletion_done>(sm);
+    case E::update: return apply<D::update>(sm);
+    case E::change_compartment: return apply<D::change_compartment>(sm);
+    case E::change_shapes: return apply<D::change_shapes>(sm);
   }
   return false;
 }
 
 struct work_request_machine::impl {
-  work_request_state s;
+  work_request_sm sm;
 };
 
-work_request_machine::work_request_machine(work_request_state initial)
-    : impl_(std::make_unique<impl>(impl{initial})) {}
+work_request_machine::work_request_machine(work_request_state initial) : impl_(std::make_unique<impl>()) {
+  enter_state(impl_->sm, initial, work_request_def::states{});
+}
 work_request_machine::work_request_machine(const work_request_machine& o)
     : impl_(std::make_unique<impl>(*o.impl_)) {}
 work_request_machine& work_request_machine::operator=(const work_request_machine& o) {
@@ -56,25 +260,31 @@ work_request_machine& work_request_machine::operator=(const work_request_machine
 work_request_machine::work_request_machine(work_request_machine&&) noexcept = default;
 work_request_machine& work_request_machine::operator=(work_request_machine&&) noexcept = default;
 work_request_machine::~work_request_machine() = default;
-work_request_state work_request_machine::state() const noexcept { return impl_->s; }
+
+work_request_state work_request_machine::state() const noexcept {
+  return current(impl_->sm, work_request_def::states{});
+}
 bool work_request_machine::finished() const noexcept {
-  auto s = impl_->s;
+  auto s = state();
   return s == work_request_state::succeeded || s == work_request_state::failed || s == work_request_state::canceled;
 }
 
 bool work_request_machine::process(work_request_event e) {
-  using S = work_request_state;
   using E = work_request_event;
-  S& s = impl_->s;
+  using D = work_request_def;
+  auto& sm = impl_->sm;
   switch (e) {
-    case E::start: if (s == S::accepted) { s = S::in_progress; return true; } return false;
-    case E::succeed: if (s == S::in_progress) { s = S::succeeded; return true; } return false;
-    case E::fail: if (s == S::accepted || s == S::in_progress) { s = S::failed; return true; } return false;
-    case E::cancel: if (s == S::accepted || s == S::in_progress) { s = S::canceling; return true; } return false;
-    case E::canceled: if (s == S::canceling) { s = S::canceled; return true; } return false;
+    case E::start: return apply<D::start>(sm);
+    case E::succeed: return apply<D::succeed>(sm);
+    case E::fail: return apply<D::fail>(sm);
+    case E::cancel: return apply<D::cancel>(sm);
+    case E::canceled: return apply<D::cancellation_done>(sm);
   }
   return false;
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Names
 
 const char* to_string(image_state s) noexcept {
   switch (s) {
