@@ -1,0 +1,62 @@
+#pragma once
+// Transport-free requests and answers: what the api layer takes and gives. The http layer
+// translates to and from cpp-httplib; nothing here knows about it.
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ocifake::detail {
+
+// Case-insensitive header names, as HTTP has them.
+struct header_less {
+  bool operator()(const std::string& a, const std::string& b) const;
+};
+using header_map = std::multimap<std::string, std::string, header_less>;
+
+struct api_request {
+  std::string method;
+  std::string path;                  // decoded path, e.g. /20160918/images/ocid1...
+  std::string operation;             // "CreateImage"
+  std::vector<std::string> params;   // decoded path parameters, in order ({imageId}, {shapeName})
+  std::multimap<std::string, std::string> query;  // percent-decoded ('+' stays '+')
+  header_map headers;
+  std::string body;
+
+  std::optional<std::string> header(std::string_view name) const;
+  std::optional<std::string> query_value(const std::string& name) const;
+};
+
+struct api_response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;  // etag, opc-work-request-id, opc-next-page
+  std::string body;                                          // JSON text, empty for 204
+  // Bookkeeping for the journal and retry tokens, never sent.
+  std::vector<std::string> changes;
+  std::string resource_id;  // the image a successful request created or changed
+  bool replayed = false;
+
+  std::optional<std::string> header(std::string_view name) const;
+};
+
+// A client mistake or refusal, as OCI reports it. Thrown inside the api layer only and turned
+// into an answer by error_response(), the one place error bodies are made.
+struct api_error {
+  int status;
+  std::string code;
+  std::string message;
+};
+
+api_response error_response(int status, std::string_view code, std::string_view message);
+inline api_response error_response(const api_error& e) { return error_response(e.status, e.code, e.message); }
+
+// Shorthands for the common errors; the message names the field.
+api_error invalid_parameter(std::string_view field, std::string_view why);
+api_error missing_parameter(std::string_view field);
+api_error not_found(std::string_view what, std::string_view id);  // 404 NotAuthorizedOrNotFound
+api_error incorrect_state(std::string_view message);              // 409 IncorrectState
+
+}  // namespace ocifake::detail

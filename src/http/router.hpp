@@ -1,0 +1,22 @@
+#pragma once
+// From method and path to an OCI operation name and its path parameters.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ocifake::detail {
+
+struct route_result {
+  enum class kind { operation, admin, not_found, method_not_allowed } what = kind::not_found;
+  std::string operation;            // "GetImage"; for admin, the path below /_ocifake/
+  std::vector<std::string> params;  // decoded {imageId}, {shapeName}, {workRequestId}
+  std::string allowed;              // for 405: the methods the path takes
+};
+
+route_result route(std::string_view method, std::string_view path);
+
+// Percent-decoding as OCI clients need it: %XX only ('+' stays '+'). Invalid escapes make ok false.
+std::string percent_decode(std::string_view s, bool& ok);
+
+}  // namespace ocifake::detail

@@ -1,0 +1,92 @@
+#pragma once
+// The server's parts, shared by the http layer's files (server.cpp, admin.cpp).
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+
+#include <ocifake/server.hpp>
+
+#include "api/types.hpp"
+#include "faults/engine.hpp"
+#include "model/ids.hpp"
+#include "store/store.hpp"
+
+namespace ocifake {
+
+// Worker threads for httplib, started on demand up to a limit, so that a server costs no threads
+// until it is used and hung requests do not starve the rest. Workers block SIGPIPE, so a write to
+// a connection the client already reset fails with EPIPE instead of killing the process.
+class elastic_pool : public httplib::TaskQueue {
+public:
+  elastic_pool(std::size_t max_threads, std::function<void()> before_join)
+      : max_(max_threads), before_join_(std::move(before_join)) {}
+  void enqueue(std::function<void()> fn) override;
+  void shutdown() override;
+
+private:
+  void work();
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  std::vector<std::thread> threads_;
+  std::size_t idle_ = 0;
+  std::size_t max_;
+  bool shutting_down_ = false;
+  std::function<void()> before_join_;
+};
+
+struct server::impl {
+  explicit impl(server_options o);
+
+  server_options options;
+  std::uint64_t seed;
+  ocifake::clock clock;
+  detail::store store;
+  detail::fault_engine engine;
+  fault_list faults;
+  lifecycle_control lifecycle;
+  detail::id_generator request_ids;
+
+  httplib::Server http;
+  std::thread listener;
+  int port = 0;
+  std::atomic<bool> stopped{false};
+  std::mutex stop_mutex;  // serialises stop()
+
+  // Wakes requests that wait in a delay or hang when the server stops.
+  std::mutex wait_mutex;
+  std::condition_variable wait_cv;
+  bool stopping = false;
+
+  mutable std::mutex journal_mutex;
+  std::vector<journal_entry> journal;
+  std::uint64_t journal_seq = 0;
+
+  std::vector<scenario> startup_scenarios;  // what reset() returns to
+
+  void handle(const httplib::Request& req, httplib::Response& res);
+  void carry_out(const detail::fault_decision& fault, const httplib::Request& hreq, httplib::Response& res,
+                 const detail::api_response* answer, journal_entry& entry);
+  void record(journal_entry e);
+  // Waits up to `d` (real time); false when the server began stopping meanwhile.
+  bool wait_for(std::chrono::milliseconds d);
+  void stop();
+};
+
+void write_answer(httplib::Response& res, const detail::api_response& r);
+
+namespace detail {
+// Admin API under /_ocifake/ (admin.cpp). `sub` is the path below /_ocifake/.
+api_response handle_admin(server::impl& s, const std::string& method, const std::string& sub,
+                          const api_request& req);
+}  // namespace detail
+
+}  // namespace ocifake

@@ -1,0 +1,47 @@
+#include <ocifake/clock.hpp>
+#include <ocifake/error.hpp>
+
+namespace ocifake {
+
+namespace {
+clock::time_point to_ms(clock::time_point t) {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(t);
+}
+}  // namespace
+
+clock::clock(clock_mode mode, time_point start) : mode_(mode), manual_now_(to_ms(start)) {}
+
+clock::time_point clock::now() const {
+  std::lock_guard lock(mutex_);
+  if (mode_ == clock_mode::manual) return manual_now_;
+  return to_ms(std::chrono::system_clock::now() + offset_);
+}
+
+void clock::advance(std::chrono::milliseconds d) {
+  if (d.count() < 0) throw usage_error("clock::advance: the clock only moves forward (got a negative duration)");
+  std::function<void()> listener;
+  {
+    std::lock_guard lock(mutex_);
+    if (mode_ == clock_mode::manual)
+      manual_now_ += d;
+    else
+      offset_ += d;
+    listener = listener_;
+  }
+  if (listener) listener();
+}
+
+void clock::on_advance(std::function<void()> listener) {
+  std::lock_guard lock(mutex_);
+  listener_ = std::move(listener);
+}
+
+void clock::set(time_point t) {
+  std::lock_guard lock(mutex_);
+  if (mode_ == clock_mode::manual)
+    manual_now_ = to_ms(t);
+  else
+    offset_ = std::chrono::duration_cast<std::chrono::milliseconds>(t - std::chrono::system_clock::now());
+}
+
+}  // namespace ocifake

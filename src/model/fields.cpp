@@ -1,0 +1,197 @@
+#include "model/fields.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
+namespace ocifake::detail {
+
+namespace json = boost::json;
+
+boost::json::object parse_body_object(std::string_view body) {
+  boost::system::error_code ec;
+  json::parse_options opts;
+  opts.max_depth = 64;
+  json::value v = json::parse(body, ec, {}, opts);
+  if (ec) throw api_error{400, "CannotParseRequest", "the request body is not valid JSON: " + ec.message()};
+  auto* o = v.if_object();
+  if (!o) throw api_error{400, "InvalidParameter", "the request body must be a JSON object"};
+  return std::move(*o);
+}
+
+bool is_ocid(std::string_view s) noexcept {
+  if (s.size() > 255 || s.substr(0, 6) != "ocid1.") return false;
+  std::size_t parts = 1;
+  std::size_t start = 0;
+  std::string_view first, second, last;
+  for (std::size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == '.') {
+      auto part = s.substr(start, i - start);
+      if (parts == 2) first = part;
+      if (parts == 3) second = part;
+      last = part;
+      start = i + 1;
+      if (i < s.size()) ++parts;
+      continue;
+    }
+    char c = s[i];
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
+  }
+  return parts >= 5 && !first.empty() && !second.empty() && !last.empty();
+}
+
+const json::value* field_reader::get(std::string_view key) const {
+  auto* v = o_->if_contains(key);
+  if (!v || v->is_null()) return nullptr;
+  return v;
+}
+
+bool field_reader::has(std::string_view key) const { return get(key) != nullptr; }
+
+std::optional<std::string> field_reader::string(std::string_view key, bool required, std::size_t min,
+                                                std::size_t max) const {
+  auto* v = get(key);
+  if (!v) {
+    if (required) throw missing_parameter(path(key));
+    return std::nullopt;
+  }
+  auto* s = v->if_string();
+  if (!s) throw invalid_parameter(path(key), "must be a string");
+  if (s->size() < min || s->size() > max)
+    throw invalid_parameter(path(key), "must be " + std::to_string(min) + " to " + std::to_string(max) +
+                                           " characters long (got " + std::to_string(s->size()) + ")");
+  return std::string(*s);
+}
+
+std::optional<std::string> field_reader::enumeration(std::string_view key,
+                                                     std::span<const std::string_view> allowed,
+                                                     bool required) const {
+  auto v = string(key, required, 0, 255);
+  if (!v) return v;
+  for (auto a : allowed)
+    if (*v == a) return v;
+  std::string list;
+  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+  throw invalid_parameter(path(key), "'" + *v + "' is not one of " + list);
+}
+
+std::optional<std::string> field_reader::ocid(std::string_view key, bool required) const {
+  auto v = string(key, required);
+  if (v && !is_ocid(*v)) throw invalid_parameter(path(key), "'" + *v + "' is not a valid OCID");
+  return v;
+}
+
+std::optional<bool> field_reader::boolean(std::string_view key) const {
+  auto* v = get(key);
+  if (!v) return std::nullopt;
+  auto* b = v->if_bool();
+  if (!b) throw invalid_parameter(path(key), "must be true or false");
+  return *b;
+}
+
+std::optional<std::int64_t> field_reader::integer(std::string_view key, std::int64_t min, std::int64_t max,
+                                                  bool required) const {
+  auto* v = get(key);
+  if (!v) {
+    if (required) throw missing_parameter(path(key));
+    return std::nullopt;
+  }
+  std::optional<std::int64_t> n;
+  if (auto* i = v->if_int64()) n = *i;
+  else if (auto* u = v->if_uint64(); u && *u <= static_cast<std::uint64_t>(INT64_MAX)) n = static_cast<std::int64_t>(*u);
+  else if (auto* d = v->if_double(); d && *d == static_cast<double>(static_cast<std::int64_t>(*d)) && *d >= -9e18 && *d <= 9e18)
+    n = static_cast<std::int64_t>(*d);
+  if (!n) throw invalid_parameter(path(key), "must be an integer");
+  if (*n < min || *n > max)
+    throw invalid_parameter(path(key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  return n;
+}
+
+const json::object* field_reader::object(std::string_view key, bool required) const {
+  auto* v = get(key);
+  if (!v) {
+    if (required) throw missing_parameter(path(key));
+    return nullptr;
+  }
+  auto* o = v->if_object();
+  if (!o) throw invalid_parameter(path(key), "must be a JSON object");
+  return o;
+}
+
+std::optional<json::object> field_reader::freeform_tags(std::string_view key) const {
+  auto* o = object(key);
+  if (!o) return std::nullopt;
+  for (const auto& kv : *o) {
+    std::string p = path(key) + "." + std::string(kv.key());
+    if (kv.key().empty() || kv.key().size() > 100) throw invalid_parameter(path(key), "tag keys must be 1 to 100 characters long");
+    auto* s = kv.value().if_string();
+    if (!s) throw invalid_parameter(p, "tag values must be strings");
+    if (s->size() > 256) throw invalid_parameter(p, "tag values must be at most 256 characters long");
+  }
+  return *o;
+}
+
+std::optional<json::object> field_reader::defined_tags(std::string_view key) const {
+  auto* o = object(key);
+  if (!o) return std::nullopt;
+  for (const auto& ns : *o) {
+    std::string p = path(key) + "." + std::string(ns.key());
+    if (ns.key().empty() || ns.key().size() > 100) throw invalid_parameter(path(key), "tag namespaces must be 1 to 100 characters long");
+    auto* inner = ns.value().if_object();
+    if (!inner) throw invalid_parameter(p, "must be an object of tag keys and values");
+    for (const auto& kv : *inner) {
+      if (kv.key().empty() || kv.key().size() > 100) throw invalid_parameter(p, "tag keys must be 1 to 100 characters long");
+      if (!kv.value().is_string() && !kv.value().is_number() && !kv.value().is_bool())
+        throw invalid_parameter(p + "." + std::string(kv.key()), "tag values must be strings");
+    }
+  }
+  return *o;
+}
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+  int frac = static_cast<int>(ms - static_cast<long long>(secs) * 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+  return buf;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s) {
+  // YYYY-MM-DDTHH:MM:SS[.fff]Z
+  int y, mo, d, h, mi, sec;
+  char tail[32] = {};
+  std::string str(s);
+  if (str.size() < 20 || std::sscanf(str.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%31s", &y, &mo, &d, &h, &mi, &sec, tail) != 7)
+    return std::nullopt;
+  int millis = 0;
+  std::string t = tail;
+  if (!t.empty() && t[0] == '.') {
+    std::size_t i = 1;
+    int digits = 0;
+    while (i < t.size() && std::isdigit(static_cast<unsigned char>(t[i]))) {
+      if (digits < 3) millis = millis * 10 + (t[i] - '0');
+      ++digits;
+      ++i;
+    }
+    if (digits == 0) return std::nullopt;
+    for (int k = digits; k < 3; ++k) millis *= 10;
+    t = t.substr(i);
+  }
+  if (t != "Z") return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  auto secs = timegm(&tm);
+  return std::chrono::system_clock::time_point(std::chrono::seconds(secs)) + std::chrono::milliseconds(millis);
+}
+
+}  // namespace ocifake::detail

@@ -1,0 +1,43 @@
+#include "model/ids.hpp"
+
+namespace ocifake::detail {
+
+std::uint64_t id_generator::next() {
+  std::lock_guard lock(mutex_);
+  return rng_();
+}
+
+std::string id_generator::ocid(const std::string& type, const std::string& region) {
+  static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+  std::string unique = "aaaaaaaa";
+  std::lock_guard lock(mutex_);
+  while (unique.size() < 60) {
+    auto r = rng_();
+    for (int i = 0; i < 12 && unique.size() < 60; ++i, r >>= 5) unique += alphabet[r & 31];
+  }
+  return "ocid1." + type + ".oc1." + region + "." + unique;
+}
+
+namespace {
+std::string hex(std::mt19937_64& rng, std::size_t n, const char* digits) {
+  std::string s;
+  s.reserve(n);
+  while (s.size() < n) {
+    auto r = rng();
+    for (int i = 0; i < 16 && s.size() < n; ++i, r >>= 4) s += digits[r & 15];
+  }
+  return s;
+}
+}  // namespace
+
+std::string id_generator::etag() {
+  std::lock_guard lock(mutex_);
+  return hex(rng_, 64, "0123456789abcdef");
+}
+
+std::string id_generator::request_id() {
+  std::lock_guard lock(mutex_);
+  return hex(rng_, 32, "0123456789ABCDEF");
+}
+
+}  // namespace ocifake::detail

@@ -1,0 +1,331 @@
+#include "store/store.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/fields.hpp"
+
+namespace ocifake::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+std::int64_t ms_of(time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+const char* phase_noun(phase p) {
+  switch (p) {
+    case phase::provision: return "provisioning";
+    case phase::import: return "import";
+    case phase::export_: return "export";
+    case phase::delete_: return "deletion";
+  }
+  return "phase";
+}
+
+const char* failure_code(phase p) {
+  switch (p) {
+    case phase::provision: return "ImageCreationFailed";
+    case phase::import: return "ImageImportFailed";
+    case phase::export_: return "ImageExportFailed";
+    case phase::delete_: return "ImageDeletionFailed";
+  }
+  return "InternalError";
+}
+
+}  // namespace
+
+store::store(const ocifake::clock& clk, std::uint64_t seed, std::string region)
+    : clock_(&clk), region_(std::move(region)), ids_(seed) {}
+
+image_record& store::add_image(image_record r) {
+  r.seq = next_seq++;
+  if (r.etag.empty()) r.etag = ids_.etag();
+  by_time.emplace(ms_of(r.time_created), r.seq);
+  by_name.emplace(r.display_name, r.seq);
+  id_by_seq.emplace(r.seq, r.id);
+  auto id = r.id;
+  auto [it, inserted] = images.insert_or_assign(id, std::move(r));
+  (void)inserted;
+  return it->second;
+}
+
+void store::rename_image(image_record& r, std::string name) {
+  if (name == r.display_name) return;
+  by_name.erase({r.display_name, r.seq});
+  r.display_name = std::move(name);
+  by_name.emplace(r.display_name, r.seq);
+}
+
+image_record* store::find_image(const std::string& id) {
+  auto it = images.find(id);
+  return it == images.end() ? nullptr : &it->second;
+}
+
+work_request_record* store::find_work_request(const std::string& id) {
+  auto it = work_requests.find(id);
+  return it == work_requests.end() ? nullptr : &it->second;
+}
+
+void store::require_compartment(const std::string& field, const std::string& id) const {
+  if (!compartment_known(id))
+    throw api_error{404, "NotAuthorizedOrNotFound",
+                    field + ": compartment " + id + " not found or not authorized"};
+}
+
+void store::log(work_request_record& wr, std::string message) {
+  wr.logs.push_back({std::move(message), now()});
+}
+
+std::string store::start_phase(image_record& img, phase p, std::string operation_type, std::string action_type) {
+  int k = static_cast<int>(p);
+  progress how = default_progress[k];
+  if (auto it = per_image_progress.find({img.id, k}); it != per_image_progress.end()) {
+    how = it->second;
+  } else if (auto nx = next_progress.find(k); nx != next_progress.end()) {
+    how = nx->second;
+    next_progress.erase(nx);
+  }
+  img.running = phase_run{p, how, now(), 0, {}};
+  in_flight.insert(img.id);
+  if (p == phase::delete_) return {};
+
+  work_request_record wr;
+  wr.seq = next_seq++;
+  wr.id = ids_.ocid("coreservicesworkrequest", region_);
+  wr.operation_type = std::move(operation_type);
+  wr.action_type = std::move(action_type);
+  wr.compartment_id = img.compartment_id;
+  wr.image_id = img.id;
+  wr.time_accepted = now();
+  log(wr, wr.operation_type + " accepted for image " + img.id);
+  img.running->work_request_id = wr.id;
+  auto id = wr.id;
+  work_requests.emplace(id, std::move(wr));
+  return id;
+}
+
+void store::evaluate_work_request(work_request_record& wr, bool counted) {
+  auto* img = find_image(wr.image_id);
+  if (img && img->running && img->running->work_request_id == wr.id) evaluate(*img, counted);
+}
+
+void store::evaluate_all() {
+  std::vector<std::string> ids(in_flight.begin(), in_flight.end());
+  for (const auto& id : ids)
+    if (auto* img = find_image(id)) evaluate(*img, false);
+}
+
+void store::evaluate(image_record& img, bool counted) {
+  if (!img.running) return;
+  auto& run = *img.running;
+  work_request_record* wr = run.work_request_id.empty() ? nullptr : find_work_request(run.work_request_id);
+  auto start = [&] {
+    if (wr && wr->machine.process(work_request_event::start)) {
+      wr->time_started = now();
+      log(*wr, std::string("image ") + phase_noun(run.which) + " started");
+    }
+  };
+  switch (run.how.type()) {
+    case progress::kind::immediate:
+      finish_phase(img, true, {});
+      return;
+    case progress::kind::fail:
+      start();
+      finish_phase(img, false, run.how.message());
+      return;
+    case progress::kind::never:
+      start();
+      return;
+    case progress::kind::polls: {
+      if (!counted) return;
+      ++run.reads;
+      unsigned n = run.how.poll_count();
+      if (run.reads > n) {
+        finish_phase(img, true, {});
+        return;
+      }
+      start();
+      if (wr) wr->percent_complete = std::floor(100.0 * run.reads / (n + 1));
+      return;
+    }
+    case progress::kind::after: {
+      auto elapsed = now() - run.started;
+      auto d = run.how.duration();
+      if (elapsed >= d) {
+        finish_phase(img, true, {});
+        return;
+      }
+      start();
+      if (wr) {
+        double pct = 100.0 * std::chrono::duration<double>(elapsed).count() / std::chrono::duration<double>(d).count();
+        wr->percent_complete = std::clamp(std::floor(pct), 0.0, 99.0);
+      }
+      return;
+    }
+  }
+}
+
+void store::finish_phase(image_record& img, bool ok, const std::string& message) {
+  auto run = *img.running;
+  work_request_record* wr = run.work_request_id.empty() ? nullptr : find_work_request(run.work_request_id);
+  std::string why = message;
+  if (ok && run.which == phase::import && img.source_missing) {
+    ok = false;
+    why = "the object to import was not found in Object Storage";
+  }
+  auto finished_at = now();
+  if (run.how.type() == progress::kind::after) finished_at = std::min(finished_at, run.started + run.how.duration());
+
+  if (ok) {
+    switch (run.which) {
+      case phase::provision: img.machine.process(image_event::provisioned); break;
+      case phase::import:
+        img.machine.process(image_event::imported);
+        if (!img.size_in_mbs) img.size_in_mbs = 47694;
+        if (!img.billable_size_in_gbs) img.billable_size_in_gbs = (*img.size_in_mbs + 1023) / 1024;
+        break;
+      case phase::export_: img.machine.process(image_event::exported); break;
+      case phase::delete_:
+        img.machine.process(image_event::delete_requested);
+        img.machine.process(image_event::deleted);
+        break;
+    }
+  } else {
+    switch (run.which) {
+      case phase::provision:
+      case phase::import: img.machine.process(image_event::failed); break;
+      case phase::export_: img.machine.process(image_event::export_failed); break;
+      case phase::delete_:
+        // A deletion has no work request to report a failure on: it completes.
+        img.machine.process(image_event::delete_requested);
+        img.machine.process(image_event::deleted);
+        ok = true;
+        break;
+    }
+  }
+  if (wr) {
+    if (wr->machine.process(work_request_event::start)) {
+      wr->time_started = finished_at;
+      log(*wr, std::string("image ") + phase_noun(run.which) + " started");
+    }
+    if (ok) {
+      wr->machine.process(work_request_event::succeed);
+      wr->percent_complete = 100;
+      wr->logs.push_back({std::string("image ") + phase_noun(run.which) + " succeeded", finished_at});
+    } else {
+      wr->machine.process(work_request_event::fail);
+      wr->errors.push_back({failure_code(run.which), why, finished_at});
+      wr->logs.push_back({std::string("image ") + phase_noun(run.which) + " failed: " + why, finished_at});
+    }
+    wr->time_finished = finished_at;
+  }
+  img.running.reset();
+  in_flight.erase(img.id);
+  touch(img);
+}
+
+json::object store::image_json(const image_record& r) const {
+  json::object o;
+  if (r.agent_features)
+    o["agentFeatures"] = *r.agent_features;
+  else
+    o["agentFeatures"] = nullptr;
+  o["baseImageId"] = r.base_image_id.empty() ? json::value(nullptr) : json::value(r.base_image_id);
+  o["billableSizeInGBs"] = r.billable_size_in_gbs ? json::value(*r.billable_size_in_gbs) : json::value(nullptr);
+  o["compartmentId"] = r.compartment_id;
+  o["createImageAllowed"] = r.create_image_allowed;
+  o["definedTags"] = r.defined_tags;
+  o["displayName"] = r.display_name;
+  o["freeformTags"] = r.freeform_tags;
+  o["id"] = r.id;
+  if (r.data_volumes) {
+    json::object details;
+    details["dataVolumes"] = *r.data_volumes;
+    o["imageVolumeDetails"] = std::move(details);
+  } else {
+    o["imageVolumeDetails"] = nullptr;
+  }
+  o["launchMode"] = r.launch_mode;
+  o["launchOptions"] = r.launch_options;
+  o["lifecycleState"] = to_string(r.state());
+  o["listingType"] = r.listing_type;
+  o["operatingSystem"] = r.operating_system;
+  o["operatingSystemVersion"] = r.operating_system_version;
+  o["sizeInMBs"] = r.size_in_mbs ? json::value(*r.size_in_mbs) : json::value(nullptr);
+  o["timeCreated"] = rfc3339(r.time_created);
+  return o;
+}
+
+json::object store::work_request_json(const work_request_record& w, bool summary) const {
+  json::object o;
+  o["compartmentId"] = w.compartment_id;
+  o["id"] = w.id;
+  o["operationType"] = w.operation_type;
+  o["percentComplete"] = w.percent_complete;
+  if (!summary) {
+    json::object res;
+    res["actionType"] = w.action_type;
+    res["entityType"] = "image";
+    res["entityUri"] = "/20160918/images/" + w.image_id;
+    res["identifier"] = w.image_id;
+    o["resources"] = json::array{std::move(res)};
+  }
+  o["status"] = to_string(w.machine.state());
+  o["timeAccepted"] = rfc3339(w.time_accepted);
+  o["timeStarted"] = w.time_started ? json::value(rfc3339(*w.time_started)) : json::value(nullptr);
+  o["timeFinished"] = w.time_finished ? json::value(rfc3339(*w.time_finished)) : json::value(nullptr);
+  return o;
+}
+
+ocifake::image store::snapshot(const image_record& r) const {
+  ocifake::image i;
+  i.id = r.id;
+  i.compartment_id = r.compartment_id;
+  i.display_name = r.display_name;
+  i.lifecycle_state = to_string(r.state());
+  i.operating_system = r.operating_system;
+  i.operating_system_version = r.operating_system_version;
+  i.launch_mode = r.launch_mode;
+  i.time_created = r.time_created;
+  i.size_in_mbs = r.size_in_mbs;
+  for (const auto& kv : r.freeform_tags)
+    if (auto* s = kv.value().if_string()) i.freeform_tags.emplace(std::string(kv.key()), std::string(*s));
+  i.json = json::serialize(image_json(r));
+  return i;
+}
+
+ocifake::work_request store::snapshot(const work_request_record& w) const {
+  ocifake::work_request s;
+  s.id = w.id;
+  s.operation_type = w.operation_type;
+  s.status = to_string(w.machine.state());
+  s.compartment_id = w.compartment_id;
+  s.image_id = w.image_id;
+  s.percent_complete = w.percent_complete;
+  s.json = json::serialize(work_request_json(w));
+  return s;
+}
+
+void store::clear() {
+  images.clear();
+  work_requests.clear();
+  instances.clear();
+  compartments.clear();
+  objects.clear();
+  retry_tokens.clear();
+  by_time.clear();
+  by_name.clear();
+  id_by_seq.clear();
+  in_flight.clear();
+  per_image_progress.clear();
+  next_progress.clear();
+  default_progress[0] = progress::polls(1);
+  default_progress[1] = progress::polls(1);
+  default_progress[2] = progress::polls(1);
+  default_progress[3] = progress::immediate();
+}
+
+}  // namespace ocifake::detail

@@ -1,0 +1,191 @@
+#pragma once
+// The in-memory state of one server: images, work requests, instances, objects, compartments,
+// retry tokens and lifecycle settings, behind one lock. The api layer holds that lock for the whole
+// of an operation, so every operation is atomic; lifecycle progress is evaluated lazily, under the
+// same lock, when a resource is read or the clock advances.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include <ocifake/clock.hpp>
+#include <ocifake/lifecycle.hpp>
+#include <ocifake/model.hpp>
+
+#include "api/types.hpp"
+#include "lifecycle/machines.hpp"
+#include "model/ids.hpp"
+
+namespace ocifake::detail {
+
+using time_point = std::chrono::system_clock::time_point;
+
+struct shape_entry {
+  std::string shape;
+  std::optional<boost::json::object> memory_constraints;  // {minInGBs, maxInGBs}
+  std::optional<boost::json::object> ocpu_constraints;    // {min, max}
+};
+
+// A phase in progress (provision, import, export or delete).
+struct phase_run {
+  phase which;
+  progress how = progress::immediate();
+  time_point started;
+  unsigned reads = 0;
+  std::string work_request_id;  // empty for delete
+};
+
+struct image_record {
+  std::uint64_t seq = 0;  // creation order; ties in timeCreated sort by it
+  std::string id;
+  std::string compartment_id;
+  std::string display_name;
+  std::string operating_system;
+  std::string operating_system_version;
+  std::string base_image_id;
+  std::string launch_mode;
+  std::string listing_type = "NONE";
+  bool create_image_allowed = true;
+  image_machine machine{image_state::provisioning};
+  time_point time_created;
+  std::optional<std::int64_t> size_in_mbs;
+  std::optional<std::int64_t> billable_size_in_gbs;
+  boost::json::object freeform_tags;
+  boost::json::object defined_tags;
+  boost::json::object launch_options;
+  std::optional<boost::json::object> agent_features;
+  std::optional<boost::json::array> data_volumes;  // imageVolumeDetails.dataVolumes
+  std::vector<shape_entry> shapes;
+  std::string etag;
+  std::optional<phase_run> running;
+  bool source_missing = false;  // an import of an object the fake was told does not exist
+
+  image_state state() const noexcept { return machine.state(); }
+};
+
+struct work_request_record {
+  std::uint64_t seq = 0;
+  std::string id;
+  std::string operation_type;  // "Create Image", "Import Image", "Export Image"
+  std::string action_type;     // CREATED or RELATED
+  std::string compartment_id;
+  std::string image_id;
+  work_request_machine machine;
+  double percent_complete = 0;
+  time_point time_accepted;
+  std::optional<time_point> time_started;
+  std::optional<time_point> time_finished;
+  struct error_entry {
+    std::string code, message;
+    time_point timestamp;
+  };
+  struct log_entry {
+    std::string message;
+    time_point timestamp;
+  };
+  std::vector<error_entry> errors;
+  std::vector<log_entry> logs;
+};
+
+struct instance_record {
+  std::string id;
+  std::string compartment_id;
+  std::string display_name;
+  std::string operating_system;
+  std::string operating_system_version;
+  std::string image_id;
+  std::string launch_mode;
+  std::int64_t boot_volume_size_in_mbs = 47694;
+  std::vector<data_volume> data_volumes;
+};
+
+struct object_key {
+  std::string namespace_name, bucket, object;
+  auto operator<=>(const object_key&) const = default;
+};
+
+struct retry_entry {
+  std::string operation;
+  std::string target;                      // path the request named
+  std::optional<boost::json::value> body;  // parsed, so key order and spacing do not matter
+  std::string raw_body;                    // when it was not JSON
+  api_response response;
+  time_point at;
+};
+
+class store {
+public:
+  store(const ocifake::clock& clk, std::uint64_t seed, std::string region);
+
+  std::mutex mutex;  // held by the api layer for a whole operation
+
+  // ---- everything below requires `mutex` held ----
+  time_point now() const { return clock_->now(); }
+  const std::string& region() const { return region_; }
+  id_generator& ids() { return ids_; }
+
+  // Resources
+  std::map<std::string, image_record> images;  // by OCID
+  std::map<std::string, work_request_record> work_requests;
+  std::map<std::string, instance_record> instances;
+  std::set<std::string> compartments;  // non-empty: strict
+  std::set<object_key> objects;        // non-empty: strict
+  std::unordered_map<std::string, retry_entry> retry_tokens;
+  std::uint64_t next_seq = 1;
+  std::set<std::string> in_flight;  // images with a phase running
+
+  // Ordered views for paging (see api/images.cpp): (timeCreated ms, seq) and (displayName, seq).
+  std::set<std::pair<std::int64_t, std::uint64_t>> by_time;
+  std::set<std::pair<std::string, std::uint64_t>> by_name;
+  std::unordered_map<std::uint64_t, std::string> id_by_seq;
+
+  image_record& add_image(image_record r);            // assigns seq, indexes, etag
+  void rename_image(image_record& r, std::string name);  // keeps by_name in step
+  void touch(image_record& r) { r.etag = ids_.etag(); }  // a new etag after every change
+
+  image_record* find_image(const std::string& id);
+  work_request_record* find_work_request(const std::string& id);
+  bool compartment_known(const std::string& id) const { return compartments.empty() || compartments.count(id); }
+  void require_compartment(const std::string& field, const std::string& id) const;  // throws 404
+  bool object_known(const object_key& k) const { return objects.empty() || objects.count(k); }
+
+  // Lifecycle. start_phase picks the progression (per-image, next-image, then server default),
+  // creates the work request (except for delete) and returns its id.
+  std::string start_phase(image_record& img, phase p, std::string operation_type, std::string action_type);
+  // Lets an image catch up with its progression. `counted` is true for reads that count (GetImage,
+  // GetWorkRequest of the tracking work request).
+  void evaluate(image_record& img, bool counted);
+  void evaluate_work_request(work_request_record& wr, bool counted);
+  void evaluate_all();  // after the clock advances
+
+  // Lifecycle settings (lifecycle_control forwards here, taking the lock itself).
+  progress default_progress[4] = {progress::polls(1), progress::polls(1), progress::polls(1), progress::immediate()};
+  std::map<std::pair<std::string, int>, progress> per_image_progress;
+  std::map<int, progress> next_progress;
+
+  // Snapshots and JSON.
+  boost::json::object image_json(const image_record& r) const;
+  boost::json::object work_request_json(const work_request_record& w, bool summary = false) const;
+  ocifake::image snapshot(const image_record& r) const;
+  ocifake::work_request snapshot(const work_request_record& w) const;
+
+  void clear();  // everything but settings that belong to the server (seed, region)
+
+private:
+  void finish_phase(image_record& img, bool ok, const std::string& message);
+  void log(work_request_record& wr, std::string message);
+  const ocifake::clock* clock_;
+  std::string region_;
+  id_generator ids_;
+};
+
+}  // namespace ocifake::detail
