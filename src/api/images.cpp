@@ -1,6 +1,9 @@
 // The image operations: CreateImage, GetImage, ListImages, UpdateImage, DeleteImage, ExportImage,
-// ChangeImageCompartment. Field names are spelled as OCI spells them in JSON.
+// ChangeImageCompartment. Field names are spelled as OCI spells them in JSON. Every operation runs
+// under the store's lock and validates everything before it changes anything.
+#include <algorithm>
 #include <ctime>
+#include <iterator>
 
 #include "api/api.hpp"
 #include "model/fields.hpp"
@@ -127,6 +130,60 @@ import_source read_image_source(const json::object& src) {
   return out;
 }
 
+// The image an operation that changes it names: 404 when unknown, and when DELETED (a deleted image
+// still answers GetImage, but nothing changes it any more). Its progression is brought up to date
+// first, uncounted, so that an `immediate` or elapsed phase has ended before the operation looks.
+image_record& require_live_image(store& s, const std::string& id) {
+  auto& img = require_image(s, id);
+  s.evaluate(img, false);
+  if (img.state() == image_state::deleted)
+    throw api_error{404, "NotAuthorizedOrNotFound", "image " + id + " not found or not authorized: it is DELETED"};
+  return img;
+}
+
+std::string state_change(const image_record& img, image_state before) {
+  return "image " + img.id + " " + to_string(before) + " -> " + to_string(img.state());
+}
+
+// ListImages' cursor: sortBy (T or N), sortOrder (A or D), then "<seq>:<key>" with the key of the
+// last image of the page in the index that sort walks: timeCreated in ms, or the displayName.
+struct list_cursor {
+  char by, order;
+  std::uint64_t seq;
+  std::string key;
+};
+
+std::string encode(const list_cursor& c) {
+  return std::string{c.by, c.order} + std::to_string(c.seq) + ":" + c.key;
+}
+
+std::optional<list_cursor> decode(std::string_view text) {
+  if (text.size() < 4) return std::nullopt;
+  list_cursor c{text[0], text[1], 0, {}};
+  auto colon = text.find(':', 2);
+  if (colon == std::string_view::npos || colon == 2 || colon > 22) return std::nullopt;
+  for (char d : text.substr(2, colon - 2)) {
+    if (d < '0' || d > '9') return std::nullopt;
+    c.seq = c.seq * 10 + static_cast<std::uint64_t>(d - '0');
+  }
+  c.key = std::string(text.substr(colon + 1));
+  return c;
+}
+
+std::optional<std::int64_t> to_int64(const std::string& s) {
+  if (s.empty() || s.size() > 20) return std::nullopt;
+  std::size_t used = 0;
+  try {
+    auto v = std::stoll(s, &used);
+    if (used != s.size()) return std::nullopt;
+    return v;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+const char* state_names = "PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABLED, DELETED";
+
 }  // namespace
 
 api_response create_image(store& s, const api_request& req) {
@@ -219,8 +276,233 @@ api_response get_image(store& s, const api_request& req) {
   s.evaluate(img, true);
   api_response r = json_answer(s.image_json(img));
   r.headers.emplace_back("etag", img.etag);
-  if (img.state() != before)
-    r.changes.push_back("image " + img.id + " " + to_string(before) + " -> " + to_string(img.state()));
+  if (img.state() != before) r.changes.push_back(state_change(img, before));
+  return r;
+}
+
+// Pages are keyset-based: the token names the last image of the page by its key in the index the
+// sort walks (by_time or by_name, both ending in the creation sequence, so keys are unique), and
+// the next page starts right after it. A page costs its images plus the non-matching entries
+// skipped on the way, and a walk neither repeats nor skips an image that existed when it began,
+// however many images are created between pages.
+api_response list_images(store& s, const api_request& req) {
+  auto compartment = *query_ocid(req, "compartmentId", true);
+  auto display_name = req.query_value("displayName");
+  if (display_name && (display_name->empty() || display_name->size() > 255))
+    throw invalid_parameter("displayName",
+                            "must be 1 to 255 characters long (got " + std::to_string(display_name->size()) + ")");
+  auto operating_system = req.query_value("operatingSystem");
+  auto operating_system_version = req.query_value("operatingSystemVersion");
+  auto shape = req.query_value("shape");
+  std::optional<image_state> state;
+  if (auto v = req.query_value("lifecycleState")) {
+    state = parse_image_state(*v);
+    if (!state) throw invalid_parameter("lifecycleState", "'" + *v + "' is not one of " + state_names);
+  }
+  bool by_name = false;
+  if (auto v = req.query_value("sortBy")) {
+    if (*v == "DISPLAYNAME")
+      by_name = true;
+    else if (*v != "TIMECREATED")
+      throw invalid_parameter("sortBy", "'" + *v + "' is not one of TIMECREATED, DISPLAYNAME");
+  }
+  bool descending = !by_name;  // TIMECREATED defaults to DESC, DISPLAYNAME to ASC
+  if (auto v = req.query_value("sortOrder")) {
+    if (*v != "ASC" && *v != "DESC") throw invalid_parameter("sortOrder", "'" + *v + "' is not one of ASC, DESC");
+    descending = *v == "DESC";
+  }
+  auto limit = page_limit(req, 100, 100);
+
+  const char by = by_name ? 'N' : 'T', order = descending ? 'D' : 'A';
+  const std::string scope = "ListImages\n" + compartment;
+  std::optional<list_cursor> after;
+  if (auto text = s.page_cursor(req, scope)) {
+    after = decode(*text);
+    if (!after || (after->by != 'N' && after->by != 'T') || (after->order != 'A' && after->order != 'D') ||
+        (after->by == 'T' && !to_int64(after->key)))
+      throw invalid_parameter("page", "not a page token this list gave");
+    if (after->by != by || after->order != order)
+      throw invalid_parameter("page", std::string("the token continues a list sorted by ") +
+                                          (after->by == 'N' ? "DISPLAYNAME" : "TIMECREATED") + " " +
+                                          (after->order == 'D' ? "DESC" : "ASC") +
+                                          "; ask for the next page with the same sortBy and sortOrder");
+  }
+  s.require_compartment("compartmentId", compartment);
+
+  auto match = [&](std::uint64_t seq) -> image_record* {
+    auto id = s.id_by_seq.find(seq);
+    if (id == s.id_by_seq.end()) return nullptr;
+    auto* img = s.find_image(id->second);
+    if (!img || img->compartment_id != compartment) return nullptr;
+    if (display_name && img->display_name != *display_name) return nullptr;
+    if (operating_system && img->operating_system != *operating_system) return nullptr;
+    if (operating_system_version && img->operating_system_version != *operating_system_version) return nullptr;
+    if (shape && std::none_of(img->shapes.begin(), img->shapes.end(), [&](const shape_entry& e) { return e.shape == *shape; }))
+      return nullptr;
+    s.evaluate(*img, false);  // uncounted: only `immediate` and elapsed phases move
+    if (state ? img->state() != *state : img->state() == image_state::deleted) return nullptr;
+    return img;
+  };
+
+  json::array page;
+  std::optional<list_cursor> last;
+  bool more = false;
+  auto walk = [&](auto it, auto end, auto key_text) {
+    for (; it != end; ++it) {
+      auto* img = match(it->second);
+      if (!img) continue;
+      if (page.size() == limit) {
+        more = true;
+        return;
+      }
+      page.push_back(s.image_json(*img));
+      last = list_cursor{by, order, it->second, key_text(it->first)};
+    }
+  };
+  if (by_name) {
+    auto& index = s.by_name;
+    auto key_text = [](const std::string& k) { return k; };
+    std::pair<std::string, std::uint64_t> key;
+    if (after) key = {after->key, after->seq};
+    if (descending)
+      walk(after ? std::make_reverse_iterator(index.lower_bound(key)) : index.rbegin(), index.rend(), key_text);
+    else
+      walk(after ? index.upper_bound(key) : index.begin(), index.end(), key_text);
+  } else {
+    auto& index = s.by_time;
+    auto key_text = [](std::int64_t k) { return std::to_string(k); };
+    std::pair<std::int64_t, std::uint64_t> key;
+    if (after) key = {*to_int64(after->key), after->seq};
+    if (descending)
+      walk(after ? std::make_reverse_iterator(index.lower_bound(key)) : index.rbegin(), index.rend(), key_text);
+    else
+      walk(after ? index.upper_bound(key) : index.begin(), index.end(), key_text);
+  }
+
+  api_response r = json_answer(page);
+  if (more && last) r.headers.emplace_back("opc-next-page", s.page_token(scope, encode(*last)));
+  return r;
+}
+
+api_response update_image(store& s, const api_request& req) {
+  auto& img = require_live_image(s, req.params.at(0));
+  auto body = parse_body_object(req.body);
+  field_reader f(body);
+  auto display_name = f.string("displayName");
+  auto operating_system = f.string("operatingSystem", false, 1, 128);
+  auto operating_system_version = f.string("operatingSystemVersion", false, 1, 128);
+  auto freeform = f.freeform_tags();
+  auto defined = f.defined_tags();
+  check_if_match(req, img);
+  if (!img.machine.process(image_event::update))
+    throw incorrect_state("image " + img.id + " is " + to_string(img.state()) + " and cannot be updated");
+
+  std::string changed;
+  auto note = [&](const char* field) { changed += (changed.empty() ? "" : ", ") + std::string(field); };
+  if (display_name && *display_name != img.display_name) {
+    s.rename_image(img, *display_name);
+    note("displayName");
+  }
+  if (operating_system && *operating_system != img.operating_system) {
+    img.operating_system = *operating_system;
+    note("operatingSystem");
+  }
+  if (operating_system_version && *operating_system_version != img.operating_system_version) {
+    img.operating_system_version = *operating_system_version;
+    note("operatingSystemVersion");
+  }
+  if (freeform && *freeform != img.freeform_tags) {
+    img.freeform_tags = std::move(*freeform);
+    note("freeformTags");
+  }
+  if (defined && *defined != img.defined_tags) {
+    img.defined_tags = std::move(*defined);
+    note("definedTags");
+  }
+  if (!changed.empty()) s.touch(img);
+
+  api_response r = json_answer(s.image_json(img));
+  r.headers.emplace_back("etag", img.etag);
+  r.resource_id = img.id;
+  if (!changed.empty()) r.changes.push_back("image " + img.id + " updated: " + changed);
+  return r;
+}
+
+api_response delete_image(store& s, const api_request& req) {
+  auto& img = require_live_image(s, req.params.at(0));
+  check_if_match(req, img);
+  api_response r;
+  r.status = 204;
+  r.resource_id = img.id;
+  if (img.running && img.running->which == phase::delete_) return r;  // already being deleted
+  auto before = img.state();
+  if (!img.machine.process(image_event::delete_requested))
+    throw incorrect_state("image " + img.id + " is " + to_string(before) +
+                          "; it can be deleted once it is AVAILABLE");
+  s.touch(img);
+  s.start_phase(img, phase::delete_, {}, {});
+  s.evaluate(img, false);  // `immediate` (the default) ends here, DELETED; slower ones show DISABLED
+  r.changes.push_back(state_change(img, before) + " (deletion requested)");
+  return r;
+}
+
+api_response export_image(store& s, const api_request& req) {
+  auto& img = require_live_image(s, req.params.at(0));
+  auto body = parse_body_object(req.body);
+  field_reader f(body);
+  auto type = *f.enumeration("destinationType", {"objectStorageTuple", "objectStorageUri"}, true);
+  auto format = f.enumeration("exportFormat", {"QCOW2", "VMDK", "OCI", "VHD", "VDI"}).value_or("OCI");
+  std::optional<object_key> target;
+  std::string destination;
+  if (type == "objectStorageTuple") {
+    auto ns = *f.string("namespaceName", true);
+    auto bucket = *f.string("bucketName", true);
+    auto object = *f.string("objectName", true, 1, 1024);
+    target = object_key{ns, bucket, object};
+    destination = ns + "/" + bucket + "/" + object;
+  } else {
+    destination = *f.string("destinationUri", true, 1, 2000);
+    if (destination.rfind("https://", 0) != 0 && destination.rfind("http://", 0) != 0)
+      throw invalid_parameter("destinationUri", "must be an http or https URL");
+    target = object_from_uri(destination);
+  }
+  check_if_match(req, img);
+  auto before = img.state();
+  if (!img.machine.process(image_event::export_requested))
+    throw incorrect_state("image " + img.id + " is " + to_string(before) + "; only an AVAILABLE image can be exported");
+  img.export_target = target;
+  s.touch(img);
+  auto wr_id = s.start_phase(img, phase::export_, "Export Image", "RELATED");
+  if (auto* wr = s.find_work_request(wr_id)) wr->logs.push_back({"exporting to " + destination + " as " + format, s.now()});
+
+  api_response r = json_answer(s.image_json(img));
+  r.headers.emplace_back("etag", img.etag);
+  r.headers.emplace_back("opc-work-request-id", wr_id);
+  r.resource_id = img.id;
+  r.changes.push_back(state_change(img, before) + " (export to " + destination + " as " + format + ")");
+  r.changes.push_back("work request " + wr_id + " accepted (Export Image)");
+  return r;
+}
+
+api_response change_image_compartment(store& s, const api_request& req) {
+  auto& img = require_live_image(s, req.params.at(0));
+  auto body = parse_body_object(req.body);
+  field_reader f(body);
+  auto compartment = *f.ocid("compartmentId", true);
+  s.require_compartment("compartmentId", compartment);
+  check_if_match(req, img);
+  if (!img.machine.process(image_event::change_compartment))
+    throw incorrect_state("image " + img.id + " is " + to_string(img.state()) +
+                          "; only an AVAILABLE image can change compartment");
+  api_response r;
+  r.status = 204;
+  r.resource_id = img.id;
+  if (compartment != img.compartment_id) {
+    r.changes.push_back("image " + img.id + " moved from " + img.compartment_id + " to " + compartment);
+    img.compartment_id = compartment;
+    s.touch(img);
+  }
+  r.headers.emplace_back("etag", img.etag);
   return r;
 }
 

@@ -9,11 +9,6 @@ api_response pending(std::string_view name) {
 }
 }  // namespace
 
-api_response list_images(store&, const api_request&) { return pending("ListImages"); }
-api_response update_image(store&, const api_request&) { return pending("UpdateImage"); }
-api_response delete_image(store&, const api_request&) { return pending("DeleteImage"); }
-api_response export_image(store&, const api_request&) { return pending("ExportImage"); }
-api_response change_image_compartment(store&, const api_request&) { return pending("ChangeImageCompartment"); }
 api_response list_image_shape_compatibility_entries(store&, const api_request&) {
   return pending("ListImageShapeCompatibilityEntries");
 }

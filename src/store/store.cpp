@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "model/fields.hpp"
 
@@ -35,10 +40,119 @@ const char* failure_code(phase p) {
   return "InternalError";
 }
 
+constexpr char base64url_digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+std::string base64url(std::string_view bytes) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    acc = (acc << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += base64url_digits[(acc >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += base64url_digits[(acc << (6 - bits)) & 63];
+  return out;
+}
+
+std::optional<std::string> from_base64url(std::string_view text) {
+  std::string out;
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    const char* at = std::char_traits<char>::find(base64url_digits, 64, c);
+    if (!at) return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(at - base64url_digits);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xff);
+    }
+  }
+  // A length no encoding produces, or stray bits: each cursor has exactly one spelling.
+  if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+  return out;
+}
+
 }  // namespace
 
 store::store(const ocifake::clock& clk, std::uint64_t seed, std::string region)
-    : clock_(&clk), region_(std::move(region)), ids_(seed) {}
+    : clock_(&clk), region_(std::move(region)), ids_(seed) {
+  // A generator of its own, so that the ids the seed gives are the same with or without paging.
+  std::mt19937_64 g(seed ^ 0x70616765746f6b65ULL);
+  for (std::size_t i = 0; i < page_key_.size(); i += 8) {
+    auto r = g();
+    for (std::size_t k = 0; k < 8; ++k, r >>= 8) page_key_[i + k] = static_cast<unsigned char>(r);
+  }
+}
+
+namespace {
+
+// HMAC-SHA256 of scope and cursor, shortened to 16 bytes: enough to tell a real token apart.
+std::string page_mac(const std::array<unsigned char, 32>& key, std::string_view scope, std::string_view cursor) {
+  std::string data;
+  data.reserve(scope.size() + 1 + cursor.size());
+  data.append(scope).push_back('\0');
+  data.append(cursor);
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), out, &len);
+  return std::string(reinterpret_cast<const char*>(out), std::min<unsigned int>(len, 16));
+}
+
+}  // namespace
+
+std::string store::page_token(std::string_view scope, std::string_view cursor) const {
+  return base64url(cursor) + "." + base64url(page_mac(page_key_, scope, cursor));
+}
+
+std::optional<std::string> store::page_cursor(const api_request& req, std::string_view scope) const {
+  auto page = req.query_value("page");
+  if (!page) return std::nullopt;
+  auto refuse = [] { return invalid_parameter("page", "not a page token this list gave (use the opc-next-page header of the previous page)"); };
+  if (page->empty() || page->size() > 4096) throw refuse();
+  auto dot = page->find('.');
+  if (dot == std::string::npos) throw refuse();
+  auto cursor = from_base64url(std::string_view(*page).substr(0, dot));
+  auto mac = from_base64url(std::string_view(*page).substr(dot + 1));
+  if (!cursor || !mac) throw refuse();
+  auto expected = page_mac(page_key_, scope, *cursor);
+  if (mac->size() != expected.size() || CRYPTO_memcmp(mac->data(), expected.data(), expected.size()) != 0)
+    throw refuse();
+  return cursor;
+}
+
+std::optional<std::string> query_ocid(const api_request& req, const std::string& name, bool required) {
+  auto v = req.query_value(name);
+  if (!v) {
+    if (required) throw missing_parameter(name);
+    return v;
+  }
+  if (v->empty() || v->size() > 255)
+    throw invalid_parameter(name, "must be 1 to 255 characters long (got " + std::to_string(v->size()) + ")");
+  if (!is_ocid(*v)) throw invalid_parameter(name, "'" + *v + "' is not a valid OCID");
+  return v;
+}
+
+std::size_t page_limit(const api_request& req, std::size_t max, std::size_t fallback) {
+  auto v = req.query_value("limit");
+  if (!v) return fallback;
+  auto refuse = [&] {
+    return invalid_parameter("limit", "must be an integer from 1 to " + std::to_string(max) + " (got '" + *v + "')");
+  };
+  if (v->empty() || v->size() > 9) throw refuse();
+  std::size_t n = 0;
+  for (char c : *v) {
+    if (c < '0' || c > '9') throw refuse();
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (n < 1 || n > max) throw refuse();
+  return n;
+}
 
 image_record& store::add_image(image_record r) {
   r.seq = next_seq++;
@@ -187,7 +301,11 @@ void store::finish_phase(image_record& img, bool ok, const std::string& message)
         if (!img.size_in_mbs) img.size_in_mbs = 47694;
         if (!img.billable_size_in_gbs) img.billable_size_in_gbs = (*img.size_in_mbs + 1023) / 1024;
         break;
-      case phase::export_: img.machine.process(image_event::exported); break;
+      case phase::export_:
+        img.machine.process(image_event::exported);
+        // Strict about objects: what an export wrote can be imported later.
+        if (img.export_target && !objects.empty()) objects.insert(*img.export_target);
+        break;
       case phase::delete_:
         img.machine.process(image_event::delete_requested);
         img.machine.process(image_event::deleted);
@@ -223,6 +341,7 @@ void store::finish_phase(image_record& img, bool ok, const std::string& message)
     wr->time_finished = finished_at;
   }
   img.running.reset();
+  img.export_target.reset();
   in_flight.erase(img.id);
   touch(img);
 }
@@ -256,6 +375,15 @@ json::object store::image_json(const image_record& r) const {
   o["operatingSystemVersion"] = r.operating_system_version;
   o["sizeInMBs"] = r.size_in_mbs ? json::value(*r.size_in_mbs) : json::value(nullptr);
   o["timeCreated"] = rfc3339(r.time_created);
+  return o;
+}
+
+json::object store::shape_json(const image_record& r, const shape_entry& e) const {
+  json::object o;
+  o["imageId"] = r.id;
+  if (e.memory_constraints) o["memoryConstraints"] = *e.memory_constraints;
+  if (e.ocpu_constraints) o["ocpuConstraints"] = *e.ocpu_constraints;
+  o["shape"] = e.shape;
   return o;
 }
 

@@ -4,6 +4,7 @@
 // of an operation, so every operation is atomic; lifecycle progress is evaluated lazily, under the
 // same lock, when a resource is read or the clock advances.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -33,6 +35,11 @@ struct shape_entry {
   std::string shape;
   std::optional<boost::json::object> memory_constraints;  // {minInGBs, maxInGBs}
   std::optional<boost::json::object> ocpu_constraints;    // {min, max}
+};
+
+struct object_key {
+  std::string namespace_name, bucket, object;
+  auto operator<=>(const object_key&) const = default;
 };
 
 // A phase in progress (provision, import, export or delete).
@@ -68,6 +75,7 @@ struct image_record {
   std::string etag;
   std::optional<phase_run> running;
   bool source_missing = false;  // an import of an object the fake was told does not exist
+  std::optional<object_key> export_target;  // the object an export in progress writes, when it names one
 
   image_state state() const noexcept { return machine.state(); }
 };
@@ -106,11 +114,6 @@ struct instance_record {
   std::string launch_mode;
   std::int64_t boot_volume_size_in_mbs = 47694;
   std::vector<data_volume> data_volumes;
-};
-
-struct object_key {
-  std::string namespace_name, bucket, object;
-  auto operator<=>(const object_key&) const = default;
 };
 
 struct retry_entry {
@@ -172,8 +175,18 @@ public:
   std::map<std::pair<std::string, int>, progress> per_image_progress;
   std::map<int, progress> next_progress;
 
+  // Paging. A page token is opaque to clients: the cursor of the list (`scope` says which list, and
+  // of what) sealed with a key derived from the server's seed, so that a forged token, or one
+  // another list gave, is told apart from a real one.
+  std::string page_token(std::string_view scope, std::string_view cursor) const;
+  // The cursor of the request's `page` parameter; nullopt without one. 400 InvalidParameter
+  // naming `page` when it was not made by page_token for this scope.
+  std::optional<std::string> page_cursor(const api_request& req, std::string_view scope) const;
+
   // Snapshots and JSON.
   boost::json::object image_json(const image_record& r) const;
+  // {imageId, shape, memoryConstraints?, ocpuConstraints?}
+  boost::json::object shape_json(const image_record& r, const shape_entry& e) const;
   boost::json::object work_request_json(const work_request_record& w, bool summary = false) const;
   ocifake::image snapshot(const image_record& r) const;
   ocifake::work_request snapshot(const work_request_record& w) const;
@@ -186,6 +199,15 @@ private:
   const ocifake::clock* clock_;
   std::string region_;
   id_generator ids_;
+  std::array<unsigned char, 32> page_key_{};
 };
+
+// A query parameter that holds an OCID (compartmentId, resourceId): MissingParameter when required
+// and absent, InvalidParameter when it is not of the form ocid1.<type>.<realm>.[region].<unique>.
+std::optional<std::string> query_ocid(const api_request& req, const std::string& name, bool required);
+
+// The `limit` query parameter of a list: an integer from 1 to `max`, `fallback` when absent.
+// 400 InvalidParameter naming `limit` otherwise.
+std::size_t page_limit(const api_request& req, std::size_t max, std::size_t fallback);
 
 }  // namespace ocifake::detail
