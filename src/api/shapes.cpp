@@ -1,0 +1,129 @@
+// The shapes an image is compatible with: ListImageShapeCompatibilityEntries and
+// Get/Add/RemoveImageShapeCompatibilityEntry. Entries belong to their image: reading them works
+// while the image answers GetImage (DELETED included); changing them needs an image that is not
+// DELETED. Lists are in shape-name byte order, which is also what their page tokens remember.
+#include <algorithm>
+#include <climits>
+
+#include "api/api.hpp"
+#include "model/fields.hpp"
+
+namespace ocifake::detail {
+
+namespace json = boost::json;
+
+namespace {
+
+const std::string& shape_name(const api_request& req) {
+  const auto& name = req.params.at(1);
+  if (name.size() > 255)
+    throw invalid_parameter("shapeName", "must be 1 to 255 characters long (got " + std::to_string(name.size()) + ")");
+  return name;
+}
+
+std::vector<shape_entry>::iterator find_shape(image_record& img, const std::string& name) {
+  return std::find_if(img.shapes.begin(), img.shapes.end(), [&](const shape_entry& e) { return e.shape == name; });
+}
+
+api_error shape_not_found(const image_record& img, const std::string& name) {
+  return {404, "NotAuthorizedOrNotFound",
+          "shape " + name + " is not in the compatibility list of image " + img.id + " (or not authorized)"};
+}
+
+image_record& require_changeable_image(store& s, const std::string& id) {
+  auto& img = require_image(s, id);
+  s.evaluate(img, false);
+  if (img.state() == image_state::deleted)
+    throw api_error{404, "NotAuthorizedOrNotFound", "image " + id + " not found or not authorized: it is DELETED"};
+  return img;
+}
+
+// memoryConstraints {minInGBs, maxInGBs} or ocpuConstraints {min, max}: non-negative integers, the
+// minimum not above the maximum. Only the two known fields are kept.
+std::optional<json::object> read_constraints(const field_reader& f, std::string_view key, const char* low,
+                                             const char* high) {
+  auto* given = f.object(key);
+  if (!given) return std::nullopt;
+  field_reader c(*given, f.path(key) + ".");
+  auto min = c.integer(low, 0, INT_MAX);
+  auto max = c.integer(high, 0, INT_MAX);
+  if (min && max && *min > *max)
+    throw invalid_parameter(c.path(low), "must not be greater than " + c.path(high) + " (" + std::to_string(*min) +
+                                             " > " + std::to_string(*max) + ")");
+  json::object out;
+  if (min) out[low] = *min;
+  if (max) out[high] = *max;
+  return out;
+}
+
+}  // namespace
+
+api_response list_image_shape_compatibility_entries(store& s, const api_request& req) {
+  auto& img = require_image(s, req.params.at(0));
+  auto limit = page_limit(req, 100, 100);
+  auto after = s.page_cursor(req, "ListImageShapeCompatibilityEntries\n" + img.id);
+  s.evaluate(img, false);
+
+  std::vector<const shape_entry*> sorted;
+  for (const auto& e : img.shapes)
+    if (!after || e.shape > *after) sorted.push_back(&e);
+  std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->shape < b->shape; });
+
+  json::array page;
+  for (std::size_t i = 0; i < sorted.size() && i < limit; ++i) page.push_back(s.shape_json(img, *sorted[i]));
+  api_response r = json_answer(page);
+  if (sorted.size() > limit)
+    r.headers.emplace_back("opc-next-page",
+                           s.page_token("ListImageShapeCompatibilityEntries\n" + img.id, sorted[limit - 1]->shape));
+  return r;
+}
+
+api_response get_image_shape_compatibility_entry(store& s, const api_request& req) {
+  auto& img = require_image(s, req.params.at(0));
+  const auto& name = shape_name(req);
+  auto it = find_shape(img, name);
+  if (it == img.shapes.end()) throw shape_not_found(img, name);
+  return json_answer(s.shape_json(img, *it));
+}
+
+api_response add_image_shape_compatibility_entry(store& s, const api_request& req) {
+  auto& img = require_changeable_image(s, req.params.at(0));
+  const auto& name = shape_name(req);
+  // The body is optional: no body adds the shape without constraints.
+  json::object body;
+  if (!req.body.empty()) body = parse_body_object(req.body);
+  field_reader f(body);
+  auto memory = read_constraints(f, "memoryConstraints", "minInGBs", "maxInGBs");
+  auto ocpu = read_constraints(f, "ocpuConstraints", "min", "max");
+  if (!img.machine.process(image_event::change_shapes))
+    throw incorrect_state("image " + img.id + " is " + to_string(img.state()) + "; its shapes cannot change");
+
+  auto it = find_shape(img, name);
+  const bool added = it == img.shapes.end();
+  if (added) {
+    auto at = std::upper_bound(img.shapes.begin(), img.shapes.end(), name,
+                               [](const std::string& n, const shape_entry& e) { return n < e.shape; });
+    it = img.shapes.insert(at, shape_entry{name, std::nullopt, std::nullopt});
+  }
+  it->memory_constraints = std::move(memory);
+  it->ocpu_constraints = std::move(ocpu);
+  api_response r = json_answer(s.shape_json(img, *it));
+  r.changes.push_back("image " + img.id + ": shape " + name + (added ? " added" : " replaced"));
+  return r;
+}
+
+api_response remove_image_shape_compatibility_entry(store& s, const api_request& req) {
+  auto& img = require_changeable_image(s, req.params.at(0));
+  const auto& name = shape_name(req);
+  auto it = find_shape(img, name);
+  if (it == img.shapes.end()) throw shape_not_found(img, name);
+  if (!img.machine.process(image_event::change_shapes))
+    throw incorrect_state("image " + img.id + " is " + to_string(img.state()) + "; its shapes cannot change");
+  img.shapes.erase(it);
+  api_response r;
+  r.status = 204;
+  r.changes.push_back("image " + img.id + ": shape " + name + " removed");
+  return r;
+}
+
+}  // namespace ocifake::detail
