@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,18 @@ struct fault_decision {
   fault rule;  // a copy of the rule that fired
 };
 
+// The rule JSON and the builder meet here (both in fault.cpp). Every mistake is an invalid_input
+// with source "<rule>" and the JSON path of the mistake below `path` ("$", or "$[2]" inside an array).
+// A rule built in C++ is checked against the paths its canonical JSON (fault::to_json) would have.
+void validate_rule(const fault& rule, const std::string& path);
+struct parsed_rule {
+  fault rule;
+  std::string path;  // "$" for a single rule object, "$[i]" for the i-th rule of an array
+};
+// One rule object or an array of rule objects, parsed and validated (ids are not checked for
+// uniqueness here: that needs the engine's rules).
+std::vector<parsed_rule> parse_rules(std::string_view json);
+
 class fault_engine {
 public:
   fault_engine(std::uint64_t seed, const ocifake::clock& clk);
@@ -38,6 +51,7 @@ public:
   std::vector<std::string> add_json(std::string_view json);
   std::vector<fault_status> list() const;
   bool remove(const std::string& id);
+  // Removes every rule; generated ids start again at "r1".
   void clear();
 
   // Tries the rules in order; the first that matches and triggers fires. Counts matches and
@@ -45,7 +59,20 @@ public:
   std::optional<fault_decision> decide(const fault_request& req);
 
 private:
-  struct rule_state;
+  struct rule_state {
+    std::string id;
+    fault rule;
+    std::uint64_t matched = 0;
+    std::uint64_t fired = 0;
+    ocifake::clock::time_point added_at;
+    std::mt19937_64 stream;  // this rule's own draws, so other rules never shift them
+  };
+
+  // id_taken and next_generated_id expect mutex_ held.
+  bool id_taken(std::string_view id) const;
+  rule_state make_state(const fault& rule, std::string id, ocifake::clock::time_point now) const;
+  std::string next_generated_id(const std::vector<std::string>& also_taken);
+
   mutable std::mutex mutex_;
   std::uint64_t seed_;
   const ocifake::clock* clock_;
