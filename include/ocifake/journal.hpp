@@ -43,6 +43,9 @@ struct journal_entry {
 /// One readable line: `#3 12:00:01.250 POST /20160918/images CreateImage -> 200 [fault r1 reset afterCommit]`.
 std::string to_string(const journal_entry& e);
 std::ostream& operator<<(std::ostream& os, const journal_entry& e);
+/// The entry as one line of JSON, as `GET /_ocifake/journal` lists it: `{"seq", "time", "operation",
+/// "method", "path", "status", "requestId", "retryToken", "replayed", "fault", "changes"}`.
+std::string to_json(const journal_entry& e);
 /// Every entry, one line each.
 std::string to_string(const std::vector<journal_entry>& entries);
 /// The entries as a Mermaid sequence diagram (client and fake as lifelines, faults marked).

@@ -2,10 +2,14 @@
 /// \file scenario.hpp
 /// Scenario documents: state, timing and faults for one failure mode (format: docs/scenarios.md).
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include <ocifake/clock.hpp>
 
 namespace ocifake {
 
@@ -27,6 +31,11 @@ public:
   const std::string& name() const;
   /// The scenario's `description` (may be empty).
   const std::string& description() const;
+  /// The scenario's `clock`, when it names one: a server it is applied to must run that clock,
+  /// so start it with `server_options{.clock = *s.clock()}`.
+  std::optional<clock_mode> clock() const;
+  /// The scenario's `seed`, when it gives one (applying the scenario reseeds the server's OCIDs).
+  std::optional<std::uint64_t> seed() const;
 
   scenario(const scenario&);
   scenario& operator=(const scenario&);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,8 +65,13 @@ public:
   void reset();
   /// Loads a scenario file on top of the current state; all or nothing.
   void load_scenario(const std::filesystem::path& file);
-  /// Applies a parsed scenario on top of the current state; all or nothing.
+  /// Applies a parsed scenario on top of the current state; all or nothing. Throws
+  /// `invalid_input` when the scenario does not fit this server (a `clock` other than the
+  /// server's, an image id the server already has); docs/scenarios.md says how each key applies.
   void apply(const scenario& s);
+  /// Applies `s` and remembers it as part of the start-up state, so that `reset()` (and
+  /// `POST /_ocifake/reset`) returns to it. ocifake-server loads its `--scenario` files this way.
+  void add_startup_scenario(const scenario& s);
   /// A scenario document (JSON) that recreates the current state.
   std::string state_json() const;
 
@@ -81,6 +87,11 @@ public:
   std::vector<journal_entry> journal(const std::string& operation) const;
   /// Forgets the journal.
   void clear_journal();
+  /// Calls `listener` with each request's journal entry once the request is handled (an empty
+  /// function removes it). Calls come from the server's threads, one at a time:
+  ///
+  ///     fake.on_request([](const ocifake::journal_entry& e) { std::clog << e << '\n'; });
+  void on_request(std::function<void(const journal_entry&)> listener);
 
   struct impl;
 

@@ -111,9 +111,20 @@ bool server::impl::wait_for(std::chrono::milliseconds d) {
 }
 
 void server::impl::record(journal_entry e) {
-  std::lock_guard lock(journal_mutex);
-  e.seq = ++journal_seq;
-  journal.push_back(std::move(e));
+  {
+    std::lock_guard lock(journal_mutex);
+    e.seq = ++journal_seq;
+    journal.push_back(e);
+  }
+  std::shared_ptr<const std::function<void(const journal_entry&)>> l;
+  {
+    std::lock_guard lock(request_listener_mutex);
+    l = request_listener;
+  }
+  if (l) {
+    std::lock_guard lock(request_listener_call_mutex);
+    (*l)(e);
+  }
 }
 
 void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) {
@@ -159,6 +170,7 @@ void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) 
   auto route = detail::route(hreq.method, raw_path);
   if (route.what == detail::route_result::kind::admin) {
     entry.operation = "Admin";
+    for (const auto& [k, v] : hreq.params) req.query.emplace(k, v);
     finish(detail::handle_admin(*this, hreq.method, route.operation, req));
     return;
   }
@@ -492,15 +504,7 @@ std::vector<work_request> server::work_requests() const {
   return out;
 }
 
-void server::reset() {
-  {
-    std::lock_guard lock(impl_->store.mutex);
-    impl_->store.clear();
-  }
-  impl_->faults.clear();
-  clear_journal();
-  for (const auto& sc : impl_->startup_scenarios) apply(sc);
-}
+void server::reset() { impl_->reset(); }
 
 std::vector<journal_entry> server::journal() const {
   std::lock_guard lock(impl_->journal_mutex);
@@ -518,6 +522,13 @@ std::vector<journal_entry> server::journal(const std::string& operation) const {
 void server::clear_journal() {
   std::lock_guard lock(impl_->journal_mutex);
   impl_->journal.clear();
+}
+
+void server::on_request(std::function<void(const journal_entry&)> listener) {
+  std::shared_ptr<const std::function<void(const journal_entry&)>> l;
+  if (listener) l = std::make_shared<const std::function<void(const journal_entry&)>>(std::move(listener));
+  std::lock_guard lock(impl_->request_listener_mutex);
+  impl_->request_listener = std::move(l);
 }
 
 // ---------------------------------------------------------------- lifecycle_control

@@ -70,7 +70,16 @@ struct server::impl {
   std::vector<journal_entry> journal;
   std::uint64_t journal_seq = 0;
 
-  std::vector<scenario> startup_scenarios;  // what reset() returns to
+  std::vector<scenario> startup_scenarios;  // what reset() returns to; guarded by store.mutex
+
+  // server::on_request: the listener is swapped under request_listener_mutex and called, outside
+  // the journal's lock, under request_listener_call_mutex, so that calls never overlap.
+  std::mutex request_listener_mutex;
+  std::mutex request_listener_call_mutex;
+  std::shared_ptr<const std::function<void(const journal_entry&)>> request_listener;
+
+  // Back to the start-up state (scenario/apply.cpp): what server::reset and POST /_ocifake/reset do.
+  void reset();
 
   void handle(const httplib::Request& req, httplib::Response& res);
   void carry_out(const detail::fault_decision& fault, const httplib::Request& hreq, httplib::Response& res,

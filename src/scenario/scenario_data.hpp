@@ -1,0 +1,71 @@
+#pragma once
+// A parsed scenario document (docs/scenarios.md), validated as far as it can be without a server.
+// Paths are kept beside the parts that can still be refused when applied (an image id the server
+// already has, a rule id already taken), so those messages name the place in the document too.
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include <ocifake/clock.hpp>
+#include <ocifake/lifecycle.hpp>
+#include <ocifake/model.hpp>
+#include <ocifake/scenario.hpp>
+
+#include "store/store.hpp"
+
+namespace ocifake::detail {
+
+struct scenario_image {
+  std::string path;             // "$.images[3]"
+  image_record record;          // id empty: generated when applied
+  bool time_created_given = false;
+  std::optional<progress> how;  // "progress": how the phase in flight continues
+};
+
+struct scenario_work_request {
+  std::string path;  // "$.workRequests[0]"
+  work_request_record record;  // id empty: generated when applied
+  bool time_accepted_given = false;
+};
+
+struct scenario_data {
+  std::string source;  // file name or "<string>"
+  std::string name;
+  std::string description;
+  std::optional<clock_mode> clock;
+  std::optional<time_point> clock_start;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> compartments;
+  std::vector<instance_spec> instances;
+  std::vector<object_key> objects;
+  std::vector<scenario_image> images;
+  std::vector<scenario_work_request> work_requests;
+  std::array<std::optional<progress>, 4> lifecycle;  // by phase
+  boost::json::array faults;                          // each rule as written, already validated
+};
+
+// The pieces the admin API reads with the same rules as a scenario document. Each throws
+// invalid_input(source, path, expected).
+instance_spec parse_instance(const boost::json::value& v, const std::string& path, const std::string& source);
+object_key parse_object(const boost::json::value& v, const std::string& path, const std::string& source);
+// JSON text to a value; invalid_input at "$" when it is not JSON.
+boost::json::value parse_json_text(std::string_view text, const std::string& source);
+
+// Lifecycle values both ways: {"polls": 3} <-> progress::polls(3).
+progress parse_progress(const boost::json::value& v, const std::string& path, const std::string& source);
+boost::json::object progress_json(const progress& p);
+
+// Instances and objects as scenario documents (and the admin API) write them.
+boost::json::object instance_json(const instance_record& r);
+boost::json::object object_json(const object_key& k);
+
+const char* phase_key(phase p);  // "provision", "import", "export", "delete"
+
+}  // namespace ocifake::detail
