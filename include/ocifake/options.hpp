@@ -15,9 +15,9 @@ namespace ocifake {
 /// A public key requests may be signed with, when signatures are verified.
 struct public_key {
   /// The `keyId` it is registered under (`<tenancy>/<user>/<fingerprint>`); empty: any keyId.
-  std::string key_id;
+  std::string key_id{};
   /// The RSA public key, PEM text (`-----BEGIN PUBLIC KEY-----` ...).
-  std::string pem;
+  std::string pem{};
 };
 
 /// Options for `ocifake::server`. A plain aggregate: set what you need by name.
@@ -26,7 +26,7 @@ struct server_options {
   clock_mode clock = clock_mode::real;
   /// Seeds OCIDs, etags and probabilistic faults; the same seed and requests give the same
   /// answers. Without one, a random seed is drawn.
-  std::optional<std::uint64_t> seed;
+  std::optional<std::uint64_t> seed{};
   /// The region key in generated OCIDs: `ocid1.image.oc1.<region>.<unique>`.
   std::string region = "phx";
   /// Address to listen on. Anything but a loopback address needs `allow_remote`.
@@ -42,9 +42,9 @@ struct server_options {
   /// `public_keys`; failures answer 401 NotAuthenticated. Admin calls are never checked.
   bool verify_signatures = false;
   /// Keys for `verify_signatures`.
-  std::vector<public_key> public_keys;
+  std::vector<public_key> public_keys{};
   /// When the admin API is reachable beyond loopback, the bearer token it requires; empty: none.
-  std::string admin_token;
+  std::string admin_token{};
 };
 
 }  // namespace ocifake

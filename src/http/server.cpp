@@ -350,7 +350,7 @@ void server::impl::stop() {
   }
   wait_cv.notify_all();
   http.stop();
-  if (listener.joinable()) listener.join();
+  if (accept_thread.joinable()) accept_thread.join();
 }
 
 // ---------------------------------------------------------------- server
@@ -368,8 +368,9 @@ server::server(server_options options) : impl_(std::make_unique<impl>(std::move(
   s.http.Patch(".*", handler);
   s.http.Options(".*", handler);
   // Answers httplib makes itself (oversized body, malformed request line) get OCI's body too.
-  s.http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+  s.http.set_error_handler(httplib::Server::HandlerWithResponse([&s](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    if (!res.has_header("opc-request-id")) res.set_header("opc-request-id", s.request_ids.request_id());
     std::string code = "InvalidParameter", message = "the request could not be read";
     if (res.status == 413) code = "PayloadTooLarge", message = "the request body exceeds 1 MiB";
     if (res.status == 414) code = "InvalidParameter", message = "the request URI is too long";
@@ -382,6 +383,12 @@ server::server(server_options options) : impl_(std::make_unique<impl>(std::move(
     auto r = detail::error_response(500, "InternalServerError", "the fake failed to handle the request");
     res.status = 500;
     res.set_content(r.body, "application/json");
+  });
+  // httplib's default adds SO_REUSEPORT, which would let a second server bind a port in use and
+  // steal its connections.
+  s.http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
   s.http.set_tcp_nodelay(true);
   s.http.set_keep_alive_timeout(5);
@@ -412,7 +419,8 @@ server::server(server_options options) : impl_(std::make_unique<impl>(std::move(
     throw bind_error("ocifake::server: cannot listen on " + s.options.host + ":" + std::to_string(s.options.port) +
                      " (" + std::strerror(errno) + ")");
   s.port = port;
-  s.listener = std::thread([&s] { s.http.listen_after_bind(); });
+  s.http.widen_backlog();
+  s.accept_thread = std::thread([&s] { s.http.listen_after_bind(); });
   running_future.wait();
   s.clock.on_advance([&s] {
     std::lock_guard lock(s.store.mutex);

@@ -43,6 +43,13 @@ private:
   std::function<void()> before_join_;
 };
 
+// httplib::Server with access to its listening socket, whose backlog httplib fixes at 5: too few
+// for a burst of concurrent clients (connections beyond it wait for SYN-ACK retransmits).
+class http_server : public httplib::Server {
+public:
+  void widen_backlog() { ::listen(svr_sock_, SOMAXCONN); }
+};
+
 struct server::impl {
   explicit impl(server_options o);
 
@@ -55,8 +62,8 @@ struct server::impl {
   lifecycle_control lifecycle;
   detail::id_generator request_ids;
 
-  httplib::Server http;
-  std::thread listener;
+  http_server http;
+  std::thread accept_thread;
   int port = 0;
   std::atomic<bool> stopped{false};
   std::mutex stop_mutex;  // serialises stop()

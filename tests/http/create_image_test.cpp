@@ -48,7 +48,7 @@ TEST_CASE_METHOD(fixture, "CreateImage from an instance takes OS, version, base 
   CHECK(img["sizeInMBs"] == 51200);
   CHECK(img["billableSizeInGBs"] == 50);
   CHECK(img["displayName"] == "golden");
-  CHECK(img["compartmentId"] == test::compartment);
+  CHECK(img["compartmentId"] == test::compartment.c_str());
   CHECK(img["createImageAllowed"] == true);
   CHECK(img["listingType"] == "NONE");
   CHECK(img["launchMode"] == "NATIVE");
@@ -262,15 +262,15 @@ TEST_CASE_METHOD(fixture, "GetImage and GetWorkRequest follow a create to AVAILA
   auto wr = test::json(c.get("/20160918/workRequests/" + wr_id)->body).as_object();
   CHECK(wr["status"] == "IN_PROGRESS");
   CHECK(wr["operationType"] == "Create Image");
-  CHECK(wr["compartmentId"] == test::compartment);
+  CHECK(wr["compartmentId"] == test::compartment.c_str());
   CHECK(wr["timeAccepted"].is_string());
   CHECK(wr["timeStarted"].is_string());
   CHECK(wr["timeFinished"].is_null());
   auto& res = wr["resources"].as_array().at(0).as_object();
   CHECK(res["entityType"] == "image");
   CHECK(res["actionType"] == "CREATED");
-  CHECK(res["identifier"] == id);
-  CHECK(res["entityUri"] == "/20160918/images/" + id);
+  CHECK(res["identifier"] == id.c_str());
+  CHECK(res["entityUri"] == ("/20160918/images/" + id).c_str());
 
   auto img = test::json(c.get("/20160918/images/" + id)->body).as_object();
   CHECK(img["lifecycleState"] == "AVAILABLE");

@@ -64,8 +64,9 @@ TEST_CASE_METHOD(fixture, "CreateImage: same retry token with a different body i
   CHECK(fake.images().size() == 1);
 }
 
-TEST_CASE_METHOD(fixture, "CreateImage: an empty or over-long retry token is 400 InvalidParameter", "[http][retry]") {
-  for (auto token : {std::string(), std::string(65, 'x')}) {
+TEST_CASE_METHOD(fixture, "CreateImage: an over-long retry token is 400 InvalidParameter", "[http][retry]") {
+  // An empty header value never reaches the handler (cpp-httplib drops it): see docs/behaviour.md.
+  for (auto token : {std::string(65, 'x'), std::string(200, 'y')}) {
     auto r = create(test::create_body(instance), token);
     REQUIRE(r);
     CHECK(r->status == 400);
@@ -112,7 +113,8 @@ TEST_CASE("CreateImage: concurrent requests with one token never create two imag
       pool.emplace_back([&, t] {
         httplib::Client c(fake.endpoint());
         auto r = c.Post("/20160918/images", {{"opc-retry-token", token}}, test::create_body(instance), "application/json");
-        ids[t].push_back(r && r->status == 200 ? test::str(test::json(r->body), "id") : "failed");
+        ids[t].push_back(r && r->status == 200 ? test::str(test::json(r->body), "id")
+                                                : "failed: " + (r ? std::to_string(r->status) + r->body : httplib::to_string(r.error())));
       });
     for (auto& t : pool) t.join();
   }
@@ -120,7 +122,8 @@ TEST_CASE("CreateImage: concurrent requests with one token never create two imag
   for (int round = 0; round < rounds; ++round) {
     std::set<std::string> seen;
     for (int t = 0; t < threads; ++t) seen.insert(ids[t][round]);
+    INFO(*seen.begin() << " / " << *seen.rbegin());
     CHECK(seen.size() == 1);
-    CHECK(*seen.begin() != "failed");
+    CHECK(seen.begin()->rfind("failed", 0) != 0);
   }
 }

@@ -86,9 +86,13 @@ TEST_CASE("server: bind failures throw a typed error saying why", "[http][server
 TEST_CASE("server: every answer carries opc-request-id, errors included", "[http][server]") {
   ocifake::server fake;
   test::client c(fake);
-  for (auto r : {c.get("/20160918/images/ocid1.image.oc1.phx.aaaaaaaanope"), c.get("/nope"),
-                 c.post("/20160918/images", "not json"), c.get("/_ocifake/health"),
-                 c.del("/20160918/workRequests")}) {
+  std::vector<httplib::Result> answers;
+  answers.push_back(c.get("/20160918/images/ocid1.image.oc1.phx.aaaaaaaanope"));
+  answers.push_back(c.get("/nope"));
+  answers.push_back(c.post("/20160918/images", "not json"));
+  answers.push_back(c.get("/_ocifake/health"));
+  answers.push_back(c.del("/20160918/workRequests"));
+  for (auto& r : answers) {
     REQUIRE(r);
     CHECK(r->get_header_value("opc-request-id").size() >= 32);
   }
