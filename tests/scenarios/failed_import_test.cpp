@@ -1,0 +1,93 @@
+// scenarios/failed-import.json: the import fails because the object is not a valid QCOW2 image.
+// The image's lifecycleState only says DELETED; the reason is on the work request, in
+// ListWorkRequestErrors. A client that reports the reason saves someone an afternoon.
+#include <catch2/catch.hpp>
+
+#include "scenarios/demo.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+struct started_import {
+  std::string image;
+  std::string work_request;
+};
+
+started_import start_import(demo::oci_client& oci) {
+  auto a = oci.post("/20160918/images", demo::import_from_object("corrupt-disk.qcow2", "imported-disk"),
+                    {{"opc-retry-token", demo::new_retry_token()}});
+  if (!a.ok()) throw demo::gave_up("CreateImage: " + a.describe());
+  return {a.field("id"), a.header("opc-work-request-id")};
+}
+
+namespace naive {
+
+// Waits for AVAILABLE, for up to 30 minutes; any other state means "not yet".
+void wait_for_import(demo::oci_client& oci, const started_import& import, const demo::sleeper& sleep) {
+  std::string state;
+  for (int minute = 0; minute < 30; ++minute) {
+    auto a = oci.get("/20160918/images/" + import.image);
+    if (!a.ok()) throw demo::gave_up("GetImage: " + a.describe());
+    state = a.field("lifecycleState");
+    if (state == "AVAILABLE") return;
+    sleep(1min);
+  }
+  throw demo::gave_up("timed out after 30 minutes waiting for image " + import.image +
+                      " to become AVAILABLE (it is " + state + ")");
+}
+
+}  // namespace naive
+
+namespace right {
+
+// Follows the work request; when it FAILED, asks why and says so.
+void wait_for_import(demo::oci_client& oci, const started_import& import, const demo::sleeper& sleep) {
+  for (int minute = 0; minute < 180; ++minute) {
+    auto wr = oci.get("/20160918/workRequests/" + import.work_request);
+    if (!wr.ok()) throw demo::gave_up("GetWorkRequest: " + wr.describe());
+    auto status = wr.field("status");
+    if (status == "SUCCEEDED") return;
+    if (status == "FAILED") {
+      std::string reasons;
+      auto errors = oci.get("/20160918/workRequests/" + import.work_request + "/errors");
+      if (errors.ok()) {
+        auto list = demo::json::parse(errors.body);
+        for (const auto& e : list.as_array())
+          reasons += " " + std::string(e.at("code").as_string()) + ": " + std::string(e.at("message").as_string());
+      }
+      throw demo::gave_up("import of image " + import.image + " failed (work request " + import.work_request + "):" +
+                          (reasons.empty() ? " no reason given" : reasons));
+    }
+    sleep(1min);
+  }
+  throw demo::gave_up("import not finished after 3 hours");
+}
+
+}  // namespace right
+
+}  // namespace
+
+TEST_CASE("failed-import: a client that waits for AVAILABLE times out without saying why", "[scenarios]") {
+  auto fake = demo::start("failed-import");
+  demo::oci_client oci(fake->endpoint());
+  auto import = start_import(oci);
+  auto started = fake->clock().now();
+
+  REQUIRE_THROWS_WITH(naive::wait_for_import(oci, import, demo::fake_time(*fake)),
+                      Catch::Contains("timed out after 30 minutes") && !Catch::Contains("QCOW2"));
+  CHECK(fake->clock().now() - started >= 30min);
+}
+
+TEST_CASE("failed-import: a client that follows the work request reports the reason at once", "[scenarios]") {
+  auto fake = demo::start("failed-import");
+  demo::oci_client oci(fake->endpoint());
+  auto import = start_import(oci);
+  auto started = fake->clock().now();
+
+  REQUIRE_THROWS_WITH(right::wait_for_import(oci, import, demo::fake_time(*fake)),
+                      Catch::Contains("ImageImportFailed: The object is not a valid QCOW2 image: bad magic number") &&
+                          Catch::Contains(import.work_request));
+  CHECK(fake->clock().now() - started < 1min);
+  CHECK(fake->find_image(import.image)->lifecycle_state == "DELETED");
+}

@@ -1,0 +1,75 @@
+// scenarios/lost-create-response.json: CreateImage is applied, then the connection is reset before
+// the answer arrives. The client cannot tell "never arrived" from "done, answer lost", so it must
+// retry, and the retry must say it is the same request: the opc-retry-token.
+#include <catch2/catch.hpp>
+
+#include "scenarios/demo.hpp"
+
+using namespace std::chrono_literals;
+
+namespace {
+
+namespace naive {
+
+// Retries when no answer comes, as a careful client does, but each attempt is a new request as far
+// as the service can tell.
+std::string create_image(demo::oci_client& oci) {
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    auto a = oci.post("/20160918/images", demo::create_from_instance("build-vm-golden"));
+    if (a.ok()) return a.field("id");
+    if (a.status) throw demo::gave_up("CreateImage: " + a.describe());
+  }
+  throw demo::gave_up("CreateImage: no answer after 3 attempts");
+}
+
+}  // namespace naive
+
+namespace right {
+
+// One opc-retry-token for the logical request, sent by every attempt: the service applies it
+// once and answers the retries with the first answer, replayed.
+std::string create_image(demo::oci_client& oci) {
+  httplib::Headers headers{{"opc-retry-token", demo::new_retry_token()}};
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    auto a = oci.post("/20160918/images", demo::create_from_instance("build-vm-golden"), headers);
+    if (a.ok()) return a.field("id");
+    if (a.status) throw demo::gave_up("CreateImage: " + a.describe());
+  }
+  throw demo::gave_up("CreateImage: no answer after 3 attempts");
+}
+
+}  // namespace right
+
+}  // namespace
+
+TEST_CASE("lost-create-response: retrying without a retry token leaves a duplicate image", "[scenarios]") {
+  auto fake = demo::start("lost-create-response");
+  demo::oci_client oci(fake->endpoint());
+
+  auto id = naive::create_image(oci);
+
+  // The first attempt's image exists too: the client never heard of it, and will pay for it.
+  CHECK(demo::live_images(*fake) == 2);
+  auto creates = fake->journal("CreateImage");
+  REQUIRE(creates.size() == 2);
+  CHECK(creates[0].status == 0);  // applied, answer lost
+  CHECK(creates[0].changes.size() == 2);
+  CHECK_FALSE(creates[1].replayed);
+  CHECK(fake->find_image(id));
+}
+
+TEST_CASE("lost-create-response: retrying with the same retry token ends with exactly one image", "[scenarios]") {
+  auto fake = demo::start("lost-create-response");
+  demo::oci_client oci(fake->endpoint());
+
+  auto id = right::create_image(oci);
+
+  CHECK(demo::live_images(*fake) == 1);
+  CHECK(fake->images().at(0).id == id);
+  auto creates = fake->journal("CreateImage");
+  REQUIRE(creates.size() == 2);
+  CHECK(creates[0].status == 0);
+  REQUIRE(creates[0].fault);
+  CHECK(creates[0].fault->timing == ocifake::fault_timing::after_commit);
+  CHECK(creates[1].replayed);  // the first answer, replayed: same image id
+}
