@@ -103,7 +103,13 @@ server::impl::impl(server_options o)
       engine(seed, clock),
       faults(engine),
       lifecycle(store),
-      request_ids(seed ^ 0x9e3779b97f4a7c15ULL) {}
+      request_ids(seed ^ 0x9e3779b97f4a7c15ULL) {
+  if (options.verify_signatures) {
+    if (options.public_keys.empty())
+      throw invalid_input("server_options", "$.public_keys", "at least one public key when verify_signatures is set");
+    verifier.emplace(options.public_keys);
+  }
+}
 
 bool server::impl::wait_for(std::chrono::milliseconds d) {
   std::unique_lock lock(wait_mutex);
@@ -200,6 +206,19 @@ void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) 
   if (!path_ok) {
     finish(detail::error_response(400, "InvalidParameter", "path: invalid percent-escape in " + raw_path));
     return;
+  }
+  if (verifier) {
+    detail::signature_request sr;
+    sr.method = hreq.method;
+    sr.target = hreq.target;
+    sr.header = [&req](std::string_view name) { return req.header(name); };
+    sr.body = hreq.body;
+    sr.now = std::chrono::system_clock::now();  // the real clock: a manual one must not make requests stale
+    auto verdict = verifier->verify(sr);
+    if (!verdict.ok) {
+      finish(detail::error_response(401, "NotAuthenticated", "the request signature is invalid: " + verdict.message));
+      return;
+    }
   }
   // Query: %XX escapes only; '+' is a literal plus, as the OCI SDKs send it.
   std::size_t start = 0;

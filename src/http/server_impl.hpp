@@ -16,6 +16,7 @@
 
 #include "api/types.hpp"
 #include "faults/engine.hpp"
+#include "http/signature.hpp"
 #include "model/ids.hpp"
 #include "store/store.hpp"
 
@@ -61,6 +62,7 @@ struct server::impl {
   fault_list faults;
   lifecycle_control lifecycle;
   detail::id_generator request_ids;
+  std::optional<detail::signature_verifier> verifier;  // when options.verify_signatures
 
   http_server http;
   std::thread accept_thread;
