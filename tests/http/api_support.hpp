@@ -1,0 +1,90 @@
+#pragma once
+// Helpers for the HTTP tests of the image, shape and work-request operations: answers with their
+// status, code and headers, and a fixture that makes images in the states a test needs.
+
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "support.hpp"
+
+namespace test {
+
+// An answer that arrived (the REQUIRE fails the test otherwise).
+struct answer {
+  int status = 0;
+  std::string body;
+  httplib::Headers headers;
+
+  boost::json::value json() const { return test::json(body); }
+  boost::json::object object() const {
+    auto v = json();
+    return v.is_object() ? v.as_object() : boost::json::object{};
+  }
+  boost::json::array array() const {
+    auto v = json();
+    return v.is_array() ? v.as_array() : boost::json::array{};
+  }
+  std::string code() const { return str(json(), "code"); }
+  std::string message() const { return str(json(), "message"); }
+  bool has(const std::string& name) const { return headers.find(name) != headers.end(); }
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+inline answer take(const httplib::Result& r) {
+  REQUIRE(r);
+  return {r->status, r->body, r->headers};
+}
+
+// The ids of the images a list answered, in order.
+inline std::vector<std::string> ids_of(const boost::json::array& a) {
+  std::vector<std::string> out;
+  for (const auto& v : a) out.push_back(str(v, "id"));
+  return out;
+}
+
+struct api_fixture {
+  ocifake::server fake{{.clock = ocifake::clock_mode::manual, .seed = 11}};
+  client c{fake};
+  std::string instance = fake.add_instance({.compartment_id = compartment,
+                                            .display_name = "web-1",
+                                            .operating_system = "Oracle Linux",
+                                            .operating_system_version = "8"});
+
+  // Without TCP_NODELAY a POST's body waits for the delayed ACK of its headers (~40 ms a request).
+  api_fixture() { c.http.set_tcp_nodelay(true); }
+
+  answer get(const std::string& path, const httplib::Headers& h = {}) { return take(c.get(path, h)); }
+  answer post(const std::string& path, const std::string& body, const httplib::Headers& h = {}) {
+    return take(c.post(path, body, h));
+  }
+  answer put(const std::string& path, const std::string& body, const httplib::Headers& h = {}) {
+    return take(c.put(path, body, h));
+  }
+  answer del(const std::string& path, const httplib::Headers& h = {}) { return take(c.del(path, h)); }
+
+  // A new image from `instance` (PROVISIONING); `extra` is appended to the CreateImage body.
+  answer create(const std::string& extra = "") {
+    auto a = post("/20160918/images", create_body(instance, extra));
+    INFO(a.body);
+    REQUIRE(a.status == 200);
+    return a;
+  }
+  // A new image, read until it is AVAILABLE; answers its id.
+  std::string available(const std::string& extra = "") {
+    auto id = str(create(extra).json(), "id");
+    for (int i = 0; i < 10; ++i)
+      if (str(get("/20160918/images/" + id).json(), "lifecycleState") == "AVAILABLE") return id;
+    FAIL("image " << id << " never became AVAILABLE");
+    return id;
+  }
+  std::string etag_of(const std::string& id) { return get("/20160918/images/" + id).header("etag"); }
+  std::string state_of(const std::string& id) { return str(get("/20160918/images/" + id).json(), "lifecycleState"); }
+  // ListImages in test::compartment with `query` appended ("&sortBy=DISPLAYNAME").
+  answer list(const std::string& query = "") { return get("/20160918/images?compartmentId=" + compartment + query); }
+};
+
+}  // namespace test
