@@ -329,6 +329,7 @@ api_response list_images(store& s, const api_request& req) {
   }
   s.require_compartment("compartmentId", compartment);
 
+  std::vector<std::string> changes;
   auto match = [&](std::uint64_t seq) -> image_record* {
     auto id = s.id_by_seq.find(seq);
     if (id == s.id_by_seq.end()) return nullptr;
@@ -339,7 +340,9 @@ api_response list_images(store& s, const api_request& req) {
     if (operating_system_version && img->operating_system_version != *operating_system_version) return nullptr;
     if (shape && std::none_of(img->shapes.begin(), img->shapes.end(), [&](const shape_entry& e) { return e.shape == *shape; }))
       return nullptr;
+    auto before = img->state();
     s.evaluate(*img, false);  // uncounted: only `immediate` and elapsed phases move
+    if (img->state() != before) changes.push_back(state_change(*img, before));
     if (state ? img->state() != *state : img->state() == image_state::deleted) return nullptr;
     return img;
   };
@@ -380,6 +383,7 @@ api_response list_images(store& s, const api_request& req) {
   }
 
   api_response r = json_answer(page);
+  r.changes = std::move(changes);
   if (more && last) r.headers.emplace_back("opc-next-page", s.page_token(scope, encode(*last)));
   return r;
 }

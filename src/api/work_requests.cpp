@@ -129,11 +129,17 @@ api_response list_work_requests(store& s, const api_request& req) {
   std::sort(hits.begin(), hits.end(), newer);
 
   json::array page;
+  std::vector<std::string> changes;
   for (std::size_t i = 0; i < hits.size() && i < limit; ++i) {
-    s.evaluate_work_request(*hits[i], false);
-    page.push_back(s.work_request_json(*hits[i], true));
+    auto& w = *hits[i];
+    auto before = w.machine.state();
+    s.evaluate_work_request(w, false);
+    if (w.machine.state() != before)
+      changes.push_back("work request " + w.id + " " + to_string(before) + " -> " + to_string(w.machine.state()));
+    page.push_back(s.work_request_json(w, true));
   }
   api_response r = json_answer(page);
+  r.changes = std::move(changes);
   if (hits.size() > limit)
     r.headers.emplace_back("opc-next-page",
                            s.page_token(scope, std::to_string(hits[limit - 1]->seq) + ":" + hits[limit - 1]->id));
