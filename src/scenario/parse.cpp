@@ -238,11 +238,11 @@ json::object default_launch_options(std::string_view mode) {
   auto make = [](const char* boot, const char* fw, const char* net, const char* remote, bool consistent) {
     return json::object{{"bootVolumeType", boot},
                         {"firmware", fw},
-                        {"isConsistentVolumeNamingEnabled", consistent},
-                        {"isEncryptionInTransitEnabled", false},
-                        {"isPvEncryptionInTransitEnabled", false},
                         {"networkType", net},
-                        {"remoteDataVolumeType", remote}};
+                        {"remoteDataVolumeType", remote},
+                        {"isPvEncryptionInTransitEnabled", false},
+                        {"isConsistentVolumeNamingEnabled", consistent},
+                        {"isEncryptionInTransitEnabled", false}};
   };
   if (mode == "NATIVE") return make("ISCSI", "UEFI_64", "VFIO", "ISCSI", true);
   if (mode == "EMULATED") return make("IDE", "BIOS", "E1000", "IDE", false);
@@ -255,13 +255,19 @@ json::object launch_options(const json::value& v, const std::string& path, const
   fields f(v, path, source,
            {"bootVolumeType", "firmware", "networkType", "remoteDataVolumeType", "isPvEncryptionInTransitEnabled",
             "isConsistentVolumeNamingEnabled", "isEncryptionInTransitEnabled"});
-  json::object o = default_launch_options(mode);
-  if (auto s = f.enumeration("bootVolumeType", volume_types)) o["bootVolumeType"] = *s;
-  if (auto s = f.enumeration("firmware", firmwares)) o["firmware"] = *s;
-  if (auto s = f.enumeration("networkType", network_types)) o["networkType"] = *s;
-  if (auto s = f.enumeration("remoteDataVolumeType", volume_types)) o["remoteDataVolumeType"] = *s;
+  f.enumeration("bootVolumeType", volume_types);
+  f.enumeration("firmware", firmwares);
+  f.enumeration("networkType", network_types);
+  f.enumeration("remoteDataVolumeType", volume_types);
   for (const char* b : {"isPvEncryptionInTransitEnabled", "isConsistentVolumeNamingEnabled", "isEncryptionInTransitEnabled"})
-    if (auto x = f.boolean(b)) o[b] = *x;
+    f.boolean(b);
+  // Valid: keep it as written (so a state document reads back the same), with the mode's
+  // defaults for what it leaves out.
+  json::object o;
+  for (const auto& kv : v.as_object())
+    if (!kv.value().is_null()) o[kv.key()] = kv.value();
+  for (const auto& kv : default_launch_options(mode))
+    if (!o.contains(kv.key())) o[kv.key()] = kv.value();
   return o;
 }
 

@@ -1,0 +1,459 @@
+// Scenario documents: every mistake named by source, JSON path and expectation; applying all or
+// nothing; the server-wide settings; state_json round trips.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include <boost/json.hpp>
+#include <httplib.h>
+
+#include <ocifake/ocifake.hpp>
+
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+
+const std::string compartment = "ocid1.compartment.oc1..aaaaaaaatest";
+const std::string instance = "ocid1.instance.oc1.phx.aaaaaaaatest";
+
+struct mistake {
+  std::string path, expected, what;
+};
+
+// The mistake a document makes, as scenario::parse reports it.
+mistake mistake_in(const std::string& text) {
+  try {
+    ocifake::scenario::parse(text, "test.json");
+  } catch (const ocifake::invalid_input& e) {
+    CHECK(e.source() == "test.json");
+    return {e.path(), e.expected(), e.what()};
+  }
+  return {"<none>", "<parsed without error>", ""};
+}
+
+// A document with `name` and the given members.
+std::string doc(const std::string& members) { return R"({"name": "t")" + (members.empty() ? "" : ", " + members) + "}"; }
+
+std::string image_doc(const std::string& extra = "") {
+  return R"({"id": "ocid1.image.oc1.phx.aaaaaaaaone", "compartmentId": ")" + compartment + "\"" +
+         (extra.empty() ? "" : ", " + extra) + "}";
+}
+
+}  // namespace
+
+TEST_CASE("scenario: a minimal document is just a name", "[unit][scenario]") {
+  auto s = ocifake::scenario::parse(R"({"name": "empty"})");
+  CHECK(s.name() == "empty");
+  CHECK(s.description().empty());
+  CHECK_FALSE(s.clock());
+  CHECK_FALSE(s.seed());
+  auto full = ocifake::scenario::parse(doc(R"("description": "d", "clock": "manual", "seed": 42)"));
+  CHECK(full.description() == "d");
+  CHECK(full.clock() == ocifake::clock_mode::manual);
+  CHECK(full.seed() == 42u);
+}
+
+TEST_CASE("scenario: mistakes in the document itself", "[unit][scenario]") {
+  auto m = mistake_in("{\"name\": ");
+  CHECK(m.path == "$");
+  CHECK_THAT(m.expected, Catch::StartsWith("JSON text"));
+
+  m = mistake_in("[]");
+  CHECK(m.path == "$");
+  CHECK_THAT(m.expected, Catch::Contains("a scenario object"));
+
+  m = mistake_in("{}");
+  CHECK(m.path == "$.name");
+  CHECK_THAT(m.expected, Catch::Contains("(required)"));
+  CHECK(m.what == "test.json: $.name: " + m.expected);
+
+  CHECK(mistake_in(R"({"name": ""})").path == "$.name");
+  CHECK(mistake_in(R"({"name": 7})").path == "$.name");
+
+  m = mistake_in(doc(R"("fault": [])"));
+  CHECK(m.path == "$.fault");
+  CHECK_THAT(m.expected, Catch::Contains("did you mean \"faults\"?") && Catch::Contains("the keys here are name,"));
+
+  m = mistake_in(doc(R"("clock": "fast")"));
+  CHECK(m.path == "$.clock");
+  CHECK(m.expected == "one of real, manual");
+
+  m = mistake_in(doc(R"("clockStart": "yesterday")"));
+  CHECK(m.path == "$.clockStart");
+  CHECK_THAT(m.expected, Catch::Contains("RFC 3339"));
+
+  CHECK(mistake_in(doc(R"("seed": -1)")).path == "$.seed");
+  CHECK(mistake_in(doc(R"("seed": "7")")).path == "$.seed");
+  CHECK(mistake_in(doc(R"("compartments": "ocid1.compartment.oc1..aaaa")")).path == "$.compartments");
+  m = mistake_in(doc(R"("compartments": ["ocid1.compartment.oc1..aaaa", "not-an-ocid"])"));
+  CHECK(m.path == "$.compartments[1]");
+  CHECK_THAT(m.expected, Catch::Contains("compartment OCID"));
+}
+
+TEST_CASE("scenario: mistakes in instances and objects", "[unit][scenario]") {
+  auto m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"("}, {"displayName": "x"}])"));
+  CHECK(m.path == "$.instances[1].compartmentId");
+  CHECK_THAT(m.expected, Catch::Contains("an OCID") && Catch::Contains("(required)"));
+
+  m = mistake_in(doc(R"("instances": [{"compartmentid": ")" + compartment + R"("}])"));
+  CHECK(m.path == "$.instances[0].compartmentid");
+  CHECK_THAT(m.expected, Catch::Contains("did you mean \"compartmentId\"?"));
+
+  m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"(", "launchMode": "FAST"}])"));
+  CHECK(m.path == "$.instances[0].launchMode");
+  CHECK(m.expected == "one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM");
+
+  m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment +
+                     R"(", "dataVolumes": [{"displayName": "d", "sizeInMBs": "big"}]}])"));
+  CHECK(m.path == "$.instances[0].dataVolumes[0].sizeInMBs");
+  CHECK_THAT(m.expected, Catch::StartsWith("an integer from 1"));
+
+  m = mistake_in(doc(R"("instances": [{"id": ")" + instance + R"(", "compartmentId": ")" + compartment + R"("}, {"id": ")" +
+                     instance + R"(", "compartmentId": ")" + compartment + R"("}])"));
+  CHECK(m.path == "$.instances[1].id");
+
+  m = mistake_in(doc(R"("objects": [{"namespace": "ns", "object": "o"}])"));
+  CHECK(m.path == "$.objects[0].bucket");
+  CHECK_THAT(m.expected, Catch::Contains("(required)"));
+  CHECK(mistake_in(doc(R"("objects": [{"namespace": "ns", "bucket": "b", "object": "o", "size": 1}])")).path ==
+        "$.objects[0].size");
+}
+
+TEST_CASE("scenario: mistakes in images", "[unit][scenario]") {
+  auto m = mistake_in(doc(R"("images": [)" + image_doc(R"("lifecycleState": "READY")") + "]"));
+  CHECK(m.path == "$.images[0].lifecycleState");
+  CHECK(m.expected == "one of PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABLED, DELETED");
+
+  CHECK(mistake_in(doc(R"("images": [{"id": "ocid1.image.oc1.phx.aaaa"}])")).path == "$.images[0].compartmentId");
+  CHECK(mistake_in(doc(R"("images": [)" + image_doc(R"("timeCreated": "2026-13-01")") + "]")).path ==
+        "$.images[0].timeCreated");
+  CHECK(mistake_in(doc(R"("images": [)" + image_doc(R"("freeformTags": {"team": 1})") + "]")).path ==
+        "$.images[0].freeformTags.team");
+  CHECK(mistake_in(doc(R"("images": [)" + image_doc(R"("freeformTags": {"a.b": 1})") + "]")).path ==
+        R"($.images[0].freeformTags["a.b"])");
+  CHECK(mistake_in(doc(R"("images": [)" + image_doc(R"("launchOptions": {"firmware": "UEFI"})") + "]")).path ==
+        "$.images[0].launchOptions.firmware");
+  CHECK(mistake_in(doc(R"("images": [)" + image_doc(R"("shapes": [{"memoryConstraints": {}}])") + "]")).path ==
+        "$.images[0].shapes[0].shape");
+  CHECK(mistake_in(doc(R"("images": [)" + image_doc(R"("etag": "abc")") + "]")).path == "$.images[0].etag");
+
+  m = mistake_in(doc(R"("images": [)" + image_doc(R"("progress": {"polls": 2})") + "]"));
+  CHECK(m.path == "$.images[0].progress");
+  CHECK_THAT(m.expected, Catch::Contains("this one is AVAILABLE"));
+
+  m = mistake_in(doc(R"("images": [)" + image_doc() + ", " + image_doc() + "]"));
+  CHECK(m.path == "$.images[1].id");
+  CHECK_THAT(m.expected, Catch::Contains("is repeated"));
+}
+
+TEST_CASE("scenario: mistakes in work requests", "[unit][scenario]") {
+  auto wr = [](const std::string& fields) {
+    return R"("workRequests": [{"operationType": "Create Image", "status": "SUCCEEDED", "resources": [{"entityType": "image", "identifier": "ocid1.image.oc1.phx.aaaaaaaaone"}])" +
+           (fields.empty() ? "" : ", " + fields) + "}]";
+  };
+  auto images = R"("images": [)" + image_doc() + "], ";
+  CHECK(mistake_in(doc(images + wr(""))).path == "<none>");
+
+  auto m = mistake_in(doc(wr("")));
+  CHECK(m.path == "$.workRequests[0].resources[0].identifier");
+  CHECK_THAT(m.expected, Catch::Contains("an image in this scenario's images"));
+
+  m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Delete Image", "status": "SUCCEEDED", "resources": []}])"));
+  CHECK(m.path == "$.workRequests[0].operationType");
+  CHECK(m.expected == "one of Create Image, Import Image, Export Image");
+
+  m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Create Image", "status": "SUCCEEDED", "resources": []}])"));
+  CHECK(m.path == "$.workRequests[0].resources");
+
+  m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Create Image", "status": "IN_PROGRESS", "resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaaone"}]}])"));
+  CHECK(m.path == "$.workRequests[0].status");
+  CHECK_THAT(m.expected, Catch::Contains("is AVAILABLE"));
+
+  CHECK(mistake_in(doc(images + wr(R"("percentComplete": 101)"))).path == "$.workRequests[0].percentComplete");
+  CHECK(mistake_in(doc(images + wr(R"("errors": [{"message": "m"}])"))).path == "$.workRequests[0].errors[0].code");
+  CHECK(mistake_in(doc(images + wr(R"("resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaaone", "entityType": "instance"}])")))
+            .path == "$.workRequests[0].resources[0].entityType");
+}
+
+TEST_CASE("scenario: mistakes in lifecycle values and fault rules", "[unit][scenario]") {
+  auto m = mistake_in(doc(R"("lifecycle": {"import": {"minutes": 5}})"));
+  CHECK(m.path == "$.lifecycle.import.minutes");
+  m = mistake_in(doc(R"("lifecycle": {"import": {"polls": 1, "seconds": 5}})"));
+  CHECK(m.path == "$.lifecycle.import");
+  CHECK_THAT(m.expected, Catch::Contains(R"({"polls": n})") && Catch::Contains(R"({"fail": "message"})"));
+  CHECK(mistake_in(doc(R"("lifecycle": {"import": {"polls": -1}})")).path == "$.lifecycle.import.polls");
+  CHECK(mistake_in(doc(R"("lifecycle": {"import": {"seconds": "600"}})")).path == "$.lifecycle.import.seconds");
+  CHECK(mistake_in(doc(R"("lifecycle": {"import": {"immediate": false}})")).path == "$.lifecycle.import.immediate");
+  CHECK(mistake_in(doc(R"("lifecycle": {"import": {"fail": ""}})")).path == "$.lifecycle.import.fail");
+  CHECK(mistake_in(doc(R"("lifecycle": {"teardown": {"immediate": true}})")).path == "$.lifecycle.teardown");
+
+  m = mistake_in(doc(R"("faults": [{"operation": "GetImage", "action": {"type": "reset"}}, {"operation": "GetImage", "action": {"type": "explode"}}])"));
+  CHECK(m.path == "$.faults[1].action.type");
+  CHECK_THAT(m.expected, Catch::Contains("error") && Catch::Contains("slowBody"));
+  m = mistake_in(doc(R"("faults": [{"operation": "GetImages", "action": {"type": "reset"}}])"));
+  CHECK(m.path == "$.faults[0].operation");
+  m = mistake_in(doc(R"("faults": [{"id": "a", "operation": "GetImage", "action": {"type": "reset"}}, {"id": "a", "operation": "GetImage", "action": {"type": "close"}}])"));
+  CHECK(m.path == "$.faults[1].id");
+  CHECK(mistake_in(doc(R"("faults": {"operation": "GetImage"})")).path == "$.faults");
+}
+
+TEST_CASE("scenario: load names the file in every message", "[unit][scenario]") {
+  auto dir = std::filesystem::temp_directory_path() / ("ocifake-scenario-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  auto file = dir / "typo.json";
+  std::ofstream(file) << R"({"name": "typo", "instances": [{"compartmentID": "x"}]})";
+  try {
+    ocifake::scenario::load(file);
+    FAIL("no error");
+  } catch (const ocifake::invalid_input& e) {
+    CHECK(e.source() == file.string());
+    CHECK(e.path() == "$.instances[0].compartmentID");
+    CHECK_THAT(std::string(e.what()), Catch::StartsWith(file.string() + ": $.instances[0].compartmentID: "));
+  }
+  try {
+    ocifake::scenario::load(dir / "missing.json");
+    FAIL("no error");
+  } catch (const ocifake::invalid_input& e) {
+    CHECK(e.source() == (dir / "missing.json").string());
+    CHECK(e.path() == "$");
+    CHECK_THAT(e.expected(), Catch::Contains("cannot open"));
+  }
+  ocifake::server fake;
+  CHECK_THROWS_AS(fake.load_scenario(file), ocifake::invalid_input);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("scenario: applies compartments, instances, objects, images and lifecycle", "[unit][scenario]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  fake.apply(ocifake::scenario::parse(doc(
+      R"("compartments": [")" + compartment + R"("],
+         "instances": [{"id": ")" + instance + R"(", "compartmentId": ")" + compartment + R"(", "displayName": "web-1"}],
+         "objects": [{"namespace": "ns", "bucket": "b", "object": "o"}],
+         "images": [)" + image_doc(R"("displayName": "golden", "freeformTags": {"team": "x"})") + R"(],
+         "lifecycle": {"import": {"seconds": 600}, "provision": {"never": true}})")));
+
+  auto images = fake.images();
+  REQUIRE(images.size() == 1);
+  CHECK(images[0].id == "ocid1.image.oc1.phx.aaaaaaaaone");
+  CHECK(images[0].display_name == "golden");
+  CHECK(images[0].lifecycle_state == "AVAILABLE");
+  CHECK(images[0].freeform_tags.at("team") == "x");
+  CHECK(images[0].time_created == fake.clock().now());
+  CHECK(fake.lifecycle().get(ocifake::phase::import) == ocifake::progress::after(600s));
+  CHECK(fake.lifecycle().get(ocifake::phase::provision) == ocifake::progress::never());
+
+  // The instance is there to capture, and compartments are strict.
+  httplib::Client c(fake.endpoint());
+  auto r = c.Post("/20160918/images",
+                  R"({"compartmentId": ")" + compartment + R"(", "instanceId": ")" + instance + R"("})", "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  r = c.Post("/20160918/images",
+             R"({"compartmentId": "ocid1.compartment.oc1..aaaaaaaaother", "instanceId": ")" + instance + R"("})",
+             "application/json");
+  REQUIRE(r);
+  CHECK(r->status == 404);
+}
+
+TEST_CASE("scenario: clock must match the server's; clockStart sets it", "[unit][scenario]") {
+  ocifake::server real;
+  try {
+    real.apply(ocifake::scenario::parse(doc(R"("clock": "manual", "images": [)" + image_doc() + "]"), "m.json"));
+    FAIL("no error");
+  } catch (const ocifake::invalid_input& e) {
+    CHECK(e.source() == "m.json");
+    CHECK(e.path() == "$.clock");
+    CHECK_THAT(e.expected(), Catch::StartsWith("\"real\", the clock of the server"));
+  }
+  CHECK(real.images().empty());
+  REQUIRE_NOTHROW(real.apply(ocifake::scenario::parse(doc(R"("clock": "real")"))));
+
+  ocifake::server manual({.clock = ocifake::clock_mode::manual});
+  CHECK_THROWS_AS(manual.apply(ocifake::scenario::parse(doc(R"("clock": "real")"))), ocifake::invalid_input);
+  manual.apply(ocifake::scenario::parse(doc(R"("clockStart": "2026-01-01T00:00:00.000Z")")));
+  CHECK(ocifake::scenario::parse(manual.state_json()).name() == "state");
+  CHECK_THAT(manual.state_json(), Catch::Contains(R"("clockStart": "2026-01-01T00:00:00.000Z")"));
+
+  // On a real clock, clockStart shifts the clock, which runs on from there.
+  real.apply(ocifake::scenario::parse(doc(R"("clockStart": "2020-06-01T12:00:00.000Z")")));
+  auto now = real.clock().now();
+  CHECK(now >= std::chrono::sys_days{std::chrono::year{2020} / 6 / 1} + 12h);
+  CHECK(now < std::chrono::sys_days{std::chrono::year{2020} / 6 / 1} + 13h);
+}
+
+TEST_CASE("scenario: a seed makes the ids that follow the same on any server", "[unit][scenario]") {
+  auto s = ocifake::scenario::parse(
+      doc(R"("seed": 99, "instances": [{"compartmentId": ")" + compartment + R"("}], "images": [{"compartmentId": ")" +
+          compartment + R"("}])"));
+  ocifake::server a({.seed = 1}), b({.seed = 2});
+  a.add_instance({.compartment_id = compartment});  // a has drawn ids already; b has not
+  a.apply(s);
+  b.apply(s);
+  auto ids = [](const ocifake::server& fake) {
+    auto state = json::parse(fake.state_json());
+    std::vector<std::string> out;
+    for (const auto& i : state.at("images").as_array()) out.emplace_back(i.at("id").as_string());
+    return out;
+  };
+  CHECK(ids(a) == ids(b));
+}
+
+TEST_CASE("scenario: applying is all or nothing", "[unit][scenario]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  fake.faults().add(ocifake::fault::on("GetImage").id("taken").reset_connection());
+  fake.apply(ocifake::scenario::parse(doc(R"("images": [)" + image_doc() + "]")));
+  auto before = fake.state_json();
+  auto clock_before = fake.clock().now();
+
+  SECTION("a rule id the server has") {
+    try {
+      fake.apply(ocifake::scenario::parse(
+          doc(R"("clockStart": "2030-01-01T00:00:00.000Z", "instances": [{"compartmentId": ")" + compartment +
+              R"("}], "faults": [{"operation": "GetImage", "action": {"type": "close"}}, {"id": "taken", "operation": "GetImage", "action": {"type": "close"}}])"),
+          "f.json"));
+      FAIL("no error");
+    } catch (const ocifake::invalid_input& e) {
+      CHECK(e.path() == "$.faults[1].id");
+      CHECK_THAT(e.expected(), Catch::Contains("taken"));
+    }
+  }
+  SECTION("an image id the server has") {
+    try {
+      fake.apply(ocifake::scenario::parse(
+          doc(R"("instances": [{"compartmentId": ")" + compartment + R"("}], "images": [{"compartmentId": ")" +
+              compartment + R"("}, )" + image_doc() + R"(], "faults": [{"operation": "GetImage", "action": {"type": "close"}}])")));
+      FAIL("no error");
+    } catch (const ocifake::invalid_input& e) {
+      CHECK(e.path() == "$.images[1].id");
+      CHECK_THAT(e.expected(), Catch::Contains("is there already"));
+    }
+  }
+  CHECK(fake.state_json() == before);
+  CHECK(fake.clock().now() == clock_before);
+  CHECK(fake.faults().list().size() == 1);
+}
+
+TEST_CASE("scenario: an image seeded in progress carries on, with its work request or a new one", "[unit][scenario]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  fake.apply(ocifake::scenario::parse(doc(R"(
+      "lifecycle": {"provision": {"polls": 1}},
+      "images": [
+        {"id": "ocid1.image.oc1.phx.aaaaaaaaone", "compartmentId": ")" + compartment + R"(", "lifecycleState": "PROVISIONING"},
+        {"id": "ocid1.image.oc1.phx.aaaaaaaatwo", "compartmentId": ")" + compartment + R"(", "lifecycleState": "IMPORTING",
+         "progress": {"seconds": 600}},
+        {"id": "ocid1.image.oc1.phx.aaaaaaaathree", "compartmentId": ")" + compartment + R"(", "lifecycleState": "DISABLED",
+         "progress": {"polls": 0}}],
+      "workRequests": [
+        {"id": "ocid1.coreservicesworkrequest.oc1.phx.aaaaaaaatwo", "operationType": "Import Image", "status": "IN_PROGRESS",
+         "resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaatwo"}], "percentComplete": 50}])")));
+
+  auto wrs = fake.work_requests();
+  REQUIRE(wrs.size() == 2);
+  CHECK(wrs[0].id == "ocid1.coreservicesworkrequest.oc1.phx.aaaaaaaatwo");
+  CHECK(wrs[1].image_id == "ocid1.image.oc1.phx.aaaaaaaaone");  // made for the image that had none
+  CHECK(wrs[1].operation_type == "Create Image");
+  CHECK(wrs[1].status == "ACCEPTED");
+
+  httplib::Client c(fake.endpoint());
+  auto state = [&](const std::string& id) {
+    auto r = c.Get("/20160918/images/" + id);
+    return r ? std::string(json::parse(r->body).at("lifecycleState").as_string()) : "no answer";
+  };
+  CHECK(state("ocid1.image.oc1.phx.aaaaaaaaone") == "PROVISIONING");
+  CHECK(state("ocid1.image.oc1.phx.aaaaaaaaone") == "AVAILABLE");
+  CHECK(state("ocid1.image.oc1.phx.aaaaaaaathree") == "DELETED");  // a pending deletion, completed
+  CHECK(state("ocid1.image.oc1.phx.aaaaaaaatwo") == "IMPORTING");
+  fake.clock().advance(600s);
+  CHECK(state("ocid1.image.oc1.phx.aaaaaaaatwo") == "AVAILABLE");
+  CHECK(fake.work_requests()[0].status == "SUCCEEDED");
+}
+
+TEST_CASE("scenario: state_json recreates the state on a fresh server", "[unit][scenario]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual, .seed = 5});
+  fake.add_compartment(compartment);
+  fake.add_object("ns", "images", "disk.qcow2");
+  fake.add_instance({.compartment_id = compartment, .display_name = "web-1", .data_volumes = {{"data", 1024}}, .id = instance});
+  fake.lifecycle().set(ocifake::phase::provision, ocifake::progress::polls(3));
+  fake.lifecycle().set(ocifake::phase::import, ocifake::progress::after(600s));
+  fake.faults().add(ocifake::fault::on("ListImages").times(3).error(503, "ServiceUnavailable"));
+  fake.faults().add(ocifake::fault::on("GetImage").times(1).skip(5).error(409, "IncorrectState"));
+
+  httplib::Client c(fake.endpoint());
+  auto post = [&](const std::string& body) {
+    auto r = c.Post("/20160918/images", body, "application/json");
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return std::string(json::parse(r->body).at("id").as_string());
+  };
+  auto provisioning = post(R"({"compartmentId": ")" + compartment + R"(", "instanceId": ")" + instance + R"("})");
+  auto importing = post(R"({"compartmentId": ")" + compartment +
+                        R"(", "imageSourceDetails": {"sourceType": "objectStorageTuple", "namespaceName": "ns", "bucketName": "images", "objectName": "disk.qcow2"}})");
+  fake.lifecycle().set_next(ocifake::phase::import, ocifake::progress::fail("bad disk"));
+  auto failed = post(R"({"compartmentId": ")" + compartment +
+                     R"(", "imageSourceDetails": {"sourceType": "objectStorageTuple", "namespaceName": "ns", "bucketName": "images", "objectName": "disk.qcow2"}})");
+  c.Get("/20160918/images/" + provisioning);  // one of three polls seen
+  c.Get("/20160918/images/" + failed);
+  c.Get("/20160918/images");                  // one of three 503s fired
+  fake.clock().advance(100s);
+
+  auto text = fake.state_json();
+  ocifake::server copy({.clock = ocifake::clock_mode::manual});
+  copy.apply(ocifake::scenario::parse(text, "state.json"));
+
+  auto a = fake.images(), b = copy.images();
+  REQUIRE(a.size() == 3);
+  REQUIRE(b.size() == 3);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].id == b[i].id);
+    CHECK(a[i].lifecycle_state == b[i].lifecycle_state);
+    CHECK(a[i].json == b[i].json);
+  }
+  auto wa = fake.work_requests(), wb = copy.work_requests();
+  REQUIRE(wa.size() == wb.size());
+  for (std::size_t i = 0; i < wa.size(); ++i) CHECK(wa[i].json == wb[i].json);
+  CHECK(copy.clock().now() == fake.clock().now());
+  CHECK(copy.state_json() == text);
+
+  // Both go on the same way: two more polls for the first image, 500 s for the import.
+  httplib::Client cc(copy.endpoint());
+  for (auto* client : {&c, &cc}) {
+    client->Get("/20160918/images/" + provisioning);
+    auto r = client->Get("/20160918/images/" + provisioning);
+    CHECK(json::parse(r->body).at("lifecycleState") == "PROVISIONING");
+    r = client->Get("/20160918/images/" + provisioning);
+    CHECK(json::parse(r->body).at("lifecycleState") == "AVAILABLE");
+  }
+  fake.clock().advance(500s);
+  copy.clock().advance(500s);
+  CHECK(fake.find_image(importing)->lifecycle_state == "AVAILABLE");
+  CHECK(copy.find_image(importing)->lifecycle_state == "AVAILABLE");
+  // The failed import's reason is kept.
+  auto errors = cc.Get("/20160918/workRequests/" + wb[2].id + "/errors");
+  REQUIRE(errors);
+  CHECK_THAT(errors->body, Catch::Contains("bad disk"));
+  // Rules carry on with what is left of them.
+  auto rules = copy.faults().list();
+  REQUIRE(rules.size() == 2);
+  CHECK(rules[0].rule.times_count() == 2u);
+  CHECK(rules[1].rule.skip_count() == 3u);  // five to skip, two GetImage already seen
+}
+
+TEST_CASE("scenario: reset returns to the start-up scenarios", "[unit][scenario]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  fake.add_startup_scenario(ocifake::scenario::parse(doc(R"("images": [)" + image_doc() + R"(],
+      "faults": [{"id": "r", "operation": "GetImage", "times": 1, "action": {"type": "close"}}])")));
+  fake.apply(ocifake::scenario::parse(doc(R"("images": [{"compartmentId": ")" + compartment + R"("}])")));
+  fake.faults().clear();
+  CHECK(fake.images().size() == 2);
+
+  fake.reset();
+
+  auto images = fake.images();
+  REQUIRE(images.size() == 1);
+  CHECK(images[0].id == "ocid1.image.oc1.phx.aaaaaaaaone");
+  REQUIRE(fake.faults().list().size() == 1);
+  CHECK(fake.faults().list()[0].id == "r");
+  CHECK(fake.journal().empty());
+}
