@@ -35,7 +35,9 @@ public:
   clock& operator=(const clock&) = delete;
   /// Internal: called after every advance, outside the clock's lock.
   void on_advance(std::function<void()> listener);
-  /// Internal: sets the time of a manual clock (scenario `clockStart`), or the offset of a real one.
+  /// Sets the time: a manual clock stands at `t`; a real clock runs on from `t`. Unlike `advance`
+  /// it may go backwards, and it does not complete phases by itself.
+  ///     fake.clock().set(std::chrono::sys_days{std::chrono::year{2026} / 1 / 1});
   void set(time_point t);
 
 private:

@@ -236,10 +236,10 @@ void store::evaluate(image_record& img, bool counted) {
   if (!img.running) return;
   auto& run = *img.running;
   work_request_record* wr = run.work_request_id.empty() ? nullptr : find_work_request(run.work_request_id);
-  auto start = [&] {
+  auto start = [&](time_point at) {
     if (wr && wr->machine.process(work_request_event::start)) {
-      wr->time_started = now();
-      log(*wr, std::string("image ") + phase_noun(run.which) + " started");
+      wr->time_started = at;
+      wr->logs.push_back({std::string("image ") + phase_noun(run.which) + " started", at});
     }
   };
   switch (run.how.type()) {
@@ -247,11 +247,11 @@ void store::evaluate(image_record& img, bool counted) {
       finish_phase(img, true, {});
       return;
     case progress::kind::fail:
-      start();
+      start(now());
       finish_phase(img, false, run.how.message());
       return;
     case progress::kind::never:
-      start();
+      start(now());
       return;
     case progress::kind::polls: {
       if (!counted) return;
@@ -261,7 +261,7 @@ void store::evaluate(image_record& img, bool counted) {
         finish_phase(img, true, {});
         return;
       }
-      start();
+      start(now());
       if (wr) wr->percent_complete = std::floor(100.0 * run.reads / (n + 1));
       return;
     }
@@ -272,7 +272,9 @@ void store::evaluate(image_record& img, bool counted) {
         finish_phase(img, true, {});
         return;
       }
-      start();
+      // Work on a timed phase starts when it is accepted; it shows once clock time has passed.
+      if (elapsed.count() <= 0) return;
+      start(run.started);
       if (wr) {
         double pct = 100.0 * std::chrono::duration<double>(elapsed).count() / std::chrono::duration<double>(d).count();
         wr->percent_complete = std::clamp(std::floor(pct), 0.0, 99.0);
@@ -326,7 +328,7 @@ void store::finish_phase(image_record& img, bool ok, const std::string& message)
   }
   if (wr) {
     if (wr->machine.process(work_request_event::start)) {
-      wr->time_started = finished_at;
+      wr->time_started = run.how.type() == progress::kind::after ? run.started : finished_at;
       log(*wr, std::string("image ") + phase_noun(run.which) + " started");
     }
     if (ok) {

@@ -1,0 +1,256 @@
+// Lifecycle progression over HTTP: polls, after, never, fail, immediate; per image and next
+// image; the manual clock.
+#include <catch2/catch.hpp>
+
+#include "support.hpp"
+
+using namespace std::chrono_literals;
+using ocifake::phase;
+using ocifake::progress;
+
+namespace {
+
+struct fixture {
+  ocifake::server fake{{.clock = ocifake::clock_mode::manual, .seed = 3}};
+  test::client c{fake};
+  std::string instance = fake.add_instance({.compartment_id = test::compartment});
+
+  // Creates an image; returns {image id, work request id}.
+  std::pair<std::string, std::string> create(const std::string& body) {
+    auto r = c.post("/20160918/images", body);
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return {test::str(test::json(r->body), "id"), r->get_header_value("opc-work-request-id")};
+  }
+  std::string state(const std::string& image) {
+    return test::str(test::json(c.get("/20160918/images/" + image)->body), "lifecycleState");
+  }
+  boost::json::object work_request(const std::string& id) {
+    auto r = c.get("/20160918/workRequests/" + id);
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    return test::json(r->body).as_object();
+  }
+};
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "lifecycle: by default PROVISIONING is shown to one read, then AVAILABLE", "[http][lifecycle]") {
+  auto [id, wr] = create(test::create_body(instance));
+  CHECK(state(id) == "PROVISIONING");
+  CHECK(state(id) == "AVAILABLE");
+  CHECK(state(id) == "AVAILABLE");
+  auto w = work_request(wr);
+  CHECK(w["status"] == "SUCCEEDED");
+  CHECK(w["percentComplete"] == 100.0);
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: polls(n) shows the transitional state to n reads", "[http][lifecycle]") {
+  fake.lifecycle().set(phase::provision, progress::polls(3));
+  auto [id, wr] = create(test::create_body(instance));
+  for (int i = 0; i < 3; ++i) CHECK(state(id) == "PROVISIONING");
+  CHECK(state(id) == "AVAILABLE");
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: GetWorkRequest of the tracking work request counts as a read", "[http][lifecycle]") {
+  fake.lifecycle().set(phase::provision, progress::polls(2));
+  auto [id, wr] = create(test::create_body(instance));
+  auto w = work_request(wr);
+  CHECK(w["status"] == "IN_PROGRESS");
+  CHECK(w["timeStarted"].is_string());
+  CHECK(w["percentComplete"].as_double() > 0);
+  CHECK(w["percentComplete"].as_double() < 100);
+  CHECK(work_request(wr)["status"] == "IN_PROGRESS");
+  w = work_request(wr);
+  CHECK(w["status"] == "SUCCEEDED");
+  CHECK(w["timeFinished"].is_string());
+  CHECK(fake.find_image(id)->lifecycle_state == "AVAILABLE");
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: lists and snapshots do not count as reads", "[http][lifecycle]") {
+  auto [id, wr] = create(test::create_body(instance));
+  for (int i = 0; i < 5; ++i) {
+    c.get("/20160918/images?compartmentId=" + test::compartment);
+    fake.images();
+  }
+  CHECK(state(id) == "PROVISIONING");
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: immediate makes every later read see the end state", "[http][lifecycle]") {
+  fake.lifecycle().set(phase::import, progress::immediate());
+  auto r = c.post("/20160918/images", test::import_body());
+  REQUIRE(r);
+  CHECK(test::str(test::json(r->body), "lifecycleState") == "IMPORTING");  // the answer itself shows the start
+  auto id = test::str(test::json(r->body), "id");
+  CHECK(state(id) == "AVAILABLE");
+  auto w = work_request(r->get_header_value("opc-work-request-id"));
+  CHECK(w["status"] == "SUCCEEDED");
+  CHECK(w["operationType"] == "Import Image");
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: after(10min) on a manual clock walks percentComplete from 0 to 100", "[http][lifecycle]") {
+  fake.lifecycle().set(phase::import, progress::after(10min));
+  auto [id, wr] = create(test::import_body());
+  CHECK(fake.work_requests().at(0).status == "ACCEPTED");
+  CHECK(fake.work_requests().at(0).percent_complete == 0);
+  for (int i = 0; i < 20; ++i) CHECK(state(id) == "IMPORTING");  // any number of reads
+
+  double last = -1;
+  for (int minute = 1; minute <= 9; ++minute) {
+    fake.clock().advance(1min);
+    auto w = work_request(wr);
+    CHECK(w["status"] == "IN_PROGRESS");
+    double pct = w["percentComplete"].as_double();
+    CHECK(pct == Approx(minute * 10.0));
+    CHECK(pct > last);
+    last = pct;
+    CHECK(state(id) == "IMPORTING");
+  }
+  fake.clock().advance(1min);
+  auto w = work_request(wr);
+  CHECK(w["status"] == "SUCCEEDED");
+  CHECK(w["percentComplete"] == 100.0);
+  CHECK(state(id) == "AVAILABLE");
+  CHECK(w["timeFinished"].is_string());
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: the clock advancing completes phases without any read", "[http][lifecycle]") {
+  fake.lifecycle().set(phase::import, progress::after(1min));
+  auto [id, wr] = create(test::import_body());
+  fake.clock().advance(2min);
+  CHECK(fake.work_requests().at(0).status == "SUCCEEDED");
+  CHECK(fake.find_image(id)->lifecycle_state == "AVAILABLE");
+}
+
+TEST_CASE("lifecycle: after() on a real clock finishes by itself", "[http][lifecycle]") {
+  ocifake::server fake;
+  fake.lifecycle().set(phase::import, progress::after(50ms));
+  test::client c(fake);
+  auto r = c.post("/20160918/images", test::import_body());
+  REQUIRE(r);
+  auto id = test::str(test::json(r->body), "id");
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  std::string s;
+  do {
+    s = test::str(test::json(c.get("/20160918/images/" + id)->body), "lifecycleState");
+  } while (s == "IMPORTING" && std::chrono::steady_clock::now() < deadline);
+  CHECK(s == "AVAILABLE");
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: never keeps an import stuck", "[http][lifecycle]") {
+  fake.lifecycle().set(phase::import, progress::never());
+  auto [id, wr] = create(test::import_body());
+  for (int i = 0; i < 10; ++i) CHECK(state(id) == "IMPORTING");
+  fake.clock().advance(std::chrono::hours(48));
+  CHECK(state(id) == "IMPORTING");
+  CHECK(work_request(wr)["status"] == "IN_PROGRESS");
+  CHECK(work_request(wr)["timeFinished"].is_null());
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: fail ends the work request FAILED with a readable error and the image DELETED", "[http][lifecycle]") {
+  fake.lifecycle().set(phase::import, progress::fail("not a valid QCOW2 image"));
+  auto [id, wr] = create(test::import_body());
+  CHECK(state(id) == "DELETED");
+  auto w = work_request(wr);
+  CHECK(w["status"] == "FAILED");
+  CHECK(w["timeFinished"].is_string());
+  auto errors = test::json(c.get("/20160918/workRequests/" + wr + "/errors")->body);
+  REQUIRE(errors.is_array());
+  REQUIRE(errors.as_array().size() == 1);
+  CHECK(test::str(errors.as_array()[0], "message") == "not a valid QCOW2 image");
+  CHECK(test::str(errors.as_array()[0], "code") == "ImageImportFailed");
+  auto logs = test::json(c.get("/20160918/workRequests/" + wr + "/logs")->body);
+  REQUIRE(logs.is_array());
+  bool logged = false;
+  for (const auto& l : logs.as_array())
+    if (test::str(l, "message").find("not a valid QCOW2 image") != std::string::npos) logged = true;
+  CHECK(logged);
+}
+
+TEST_CASE("lifecycle: an import of an object the fake was told does not exist fails", "[http][lifecycle]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  fake.add_object("ns", "images", "other.qcow2");
+  test::client c(fake);
+  auto r = c.post("/20160918/images", test::import_body());
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  auto id = test::str(test::json(r->body), "id");
+  auto wr = r->get_header_value("opc-work-request-id");
+  c.get("/20160918/images/" + id);
+  CHECK(test::str(test::json(c.get("/20160918/images/" + id)->body), "lifecycleState") == "DELETED");
+  auto errors = test::json(c.get("/20160918/workRequests/" + wr + "/errors")->body);
+  REQUIRE(errors.as_array().size() == 1);
+  CHECK(test::str(errors.as_array()[0], "message").find("not found") != std::string::npos);
+  // A known object imports.
+  fake.add_object("ns", "images", "disk.qcow2");
+  r = c.post("/20160918/images", test::import_body());
+  id = test::str(test::json(r->body), "id");
+  c.get("/20160918/images/" + id);
+  CHECK(test::str(test::json(c.get("/20160918/images/" + id)->body), "lifecycleState") == "AVAILABLE");
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: set_next applies to the next image only", "[http][lifecycle]") {
+  fake.lifecycle().set_next(phase::provision, progress::never());
+  auto [stuck, w1] = create(test::create_body(instance));
+  auto [normal, w2] = create(test::create_body(instance));
+  for (int i = 0; i < 3; ++i) state(stuck), state(normal);
+  CHECK(state(stuck) == "PROVISIONING");
+  CHECK(state(normal) == "AVAILABLE");
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: set_for overrides one image, including its current phase", "[http][lifecycle]") {
+  fake.lifecycle().set(phase::provision, progress::never());
+  auto [a, w1] = create(test::create_body(instance));
+  auto [b, w2] = create(test::create_body(instance));
+  fake.lifecycle().set_for(a, phase::provision, progress::immediate());
+  CHECK(state(a) == "AVAILABLE");
+  CHECK(state(b) == "PROVISIONING");
+  CHECK_THROWS_AS(fake.lifecycle().set_for("ocid1.image.oc1.phx.aaaaaaaanope", phase::provision, progress::immediate()),
+                  ocifake::usage_error);
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: export walks AVAILABLE -> EXPORTING -> AVAILABLE with its own work request", "[http][lifecycle]") {
+  fake.lifecycle().set(phase::provision, progress::immediate());
+  fake.lifecycle().set(phase::export_, progress::polls(1));
+  auto [id, wr] = create(test::create_body(instance));
+  REQUIRE(state(id) == "AVAILABLE");
+  auto r = c.post("/20160918/images/" + id + "/actions/export",
+                  R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"exports","objectName":"out.oci"})");
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  CHECK(test::str(test::json(r->body), "lifecycleState") == "EXPORTING");
+  auto ewr = r->get_header_value("opc-work-request-id");
+  auto w = work_request(ewr);
+  CHECK(w["operationType"] == "Export Image");
+  CHECK(w["resources"].as_array()[0].as_object()["actionType"] == "RELATED");
+  CHECK(work_request(ewr)["status"] == "SUCCEEDED");
+  CHECK(state(id) == "AVAILABLE");
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: a slow delete shows DISABLED until it completes", "[http][lifecycle]") {
+  fake.lifecycle().set(phase::provision, progress::immediate());
+  fake.lifecycle().set(phase::delete_, progress::polls(2));
+  auto [id, wr] = create(test::create_body(instance));
+  REQUIRE(state(id) == "AVAILABLE");
+  auto d = c.del("/20160918/images/" + id);
+  REQUIRE(d);
+  CHECK(d->status == 204);
+  CHECK(state(id) == "DISABLED");
+  CHECK(state(id) == "DISABLED");
+  CHECK(state(id) == "DELETED");
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: timeCreated and work-request times follow the manual clock", "[http][lifecycle]") {
+  using namespace std::chrono;
+  fake.clock().set(sys_days{year{2026} / 1 / 1});
+  fake.lifecycle().set(phase::import, progress::after(10min));
+  auto [id, wr] = create(test::import_body());
+  CHECK(test::str(test::json(c.get("/20160918/images/" + id)->body), "timeCreated") == "2026-01-01T00:00:00.000Z");
+  fake.clock().advance(90s);
+  auto w = work_request(wr);
+  CHECK(w["timeAccepted"] == "2026-01-01T00:00:00.000Z");
+  CHECK(w["timeStarted"] == "2026-01-01T00:00:00.000Z");  // the first read after acceptance
+  fake.clock().advance(1h);
+  w = work_request(wr);
+  CHECK(w["timeFinished"] == "2026-01-01T00:10:00.000Z");  // when the 10 minutes were up, not when it was read
+}
