@@ -47,7 +47,7 @@ options:
   --admin-token TOKEN     require "Authorization: Bearer TOKEN" on every /_ocifake/ call
   --log-format text|json  request lines on stderr as text (default) or as JSON objects in the
                           format of GET /_ocifake/journal
-  --quiet                 no request lines on stderr
+  --quiet                 nothing on stderr but errors
   --help                  show this text and exit
 
 exit status: 0 after SIGINT or SIGTERM; 1 when the server cannot start (address in use,
@@ -192,7 +192,19 @@ int run(const cli& c) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
-  ocifake::server fake(options);
+  std::optional<ocifake::server> server;
+  try {
+    server.emplace(options);
+  } catch (const ocifake::invalid_input& e) {
+    // The server names a bad key by its place in server_options; the user knows it by its file.
+    constexpr std::string_view keys = "$.public_keys[";
+    if (e.path().rfind(keys, 0) == 0) {
+      auto i = std::stoul(e.path().substr(keys.size()));
+      if (i < c.key_files.size()) throw ocifake::error("--public-key " + c.key_files[i] + ": " + e.expected());
+    }
+    throw;
+  }
+  auto& fake = *server;
   for (const auto& s : scenarios) fake.add_startup_scenario(s);
   if (!c.quiet) {
     bool json = c.json_log;
@@ -202,14 +214,13 @@ int run(const cli& c) {
     });
   }
   std::cout << "ocifake-server listening on " << fake.endpoint() << std::endl;
-  for (const auto& s : scenarios)
-    std::cerr << "ocifake-server: loaded scenario " << s.name() << (s.description().empty() ? "" : ": ")
-              << s.description() << "\n";
+  if (!c.quiet)
+    for (const auto& s : scenarios) std::cerr << "ocifake-server: loaded scenario " << s.name() << "\n";
 
   int sig = 0;
   sigwait(&stop_signals, &sig);
   fake.stop();
-  std::cerr << "ocifake-server: stopped (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  if (!c.quiet) std::cerr << "ocifake-server: stopped (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
   return 0;
 }
 

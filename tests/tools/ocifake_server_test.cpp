@@ -1,0 +1,386 @@
+// ocifake-server, the real binary, run as a child process: the first stdout line, the command
+// line, the request log, and a clean exit on SIGTERM and SIGINT.
+#include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <optional>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <httplib.h>
+#include <openssl/encoder.h>
+#include <openssl/evp.h>
+
+extern char** environ;
+
+using namespace std::chrono_literals;
+namespace json = boost::json;
+
+namespace {
+
+const std::string scenarios = std::string(OCIFAKE_SOURCE_DIR) + "/scenarios/";
+
+// ocifake-server as a child, with its stdout and stderr on pipes.
+class child {
+public:
+  explicit child(std::vector<std::string> args) {
+    args.insert(args.begin(), OCIFAKE_SERVER_BINARY);
+    int out[2], err[2];
+    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
+    REQUIRE(::pipe2(err, O_CLOEXEC) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    ::close(err[1]);
+    out_ = out[0];
+    err_ = err[0];
+    REQUIRE(rc == 0);
+  }
+  ~child() {
+    if (pid_ > 0 && !status_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    ::close(out_);
+    ::close(err_);
+  }
+  child(const child&) = delete;
+  child& operator=(const child&) = delete;
+
+  // The next line on stdout; empty when none came within the timeout or the pipe closed.
+  std::string stdout_line(std::chrono::milliseconds timeout = 10s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      if (auto nl = out_buf_.find('\n'); nl != std::string::npos) {
+        auto line = out_buf_.substr(0, nl);
+        out_buf_.erase(0, nl + 1);
+        return line;
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left <= 0ms) return {};
+      pollfd p{out_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return {};
+      char buf[4096];
+      auto n = ::read(out_, buf, sizeof buf);
+      if (n <= 0) return {};
+      out_buf_.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  // "http://127.0.0.1:PORT" from the first stdout line.
+  std::string endpoint() {
+    auto line = stdout_line();
+    std::smatch m;
+    static const std::regex first(R"(ocifake-server listening on (http://[^ ]+:[0-9]+))");
+    REQUIRE(std::regex_match(line, m, first));
+    return m[1];
+  }
+
+  void signal(int sig) { REQUIRE(::kill(pid_, sig) == 0); }
+
+  // Waits for the exit; the exit status, or 128 + the signal that killed it.
+  int wait(std::chrono::milliseconds timeout = 10s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!status_) {
+      drain_stderr(20ms);  // a child blocked on a full stderr pipe would never exit
+      int st = 0;
+      pid_t r = ::waitpid(pid_, &st, WNOHANG);
+      if (r == pid_) status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      else if (std::chrono::steady_clock::now() > deadline) return -1;
+    }
+    drain_stderr(0ms);
+    return *status_;
+  }
+
+  // Everything the child wrote on stderr (complete once it has exited).
+  const std::string& stderr_text() {
+    drain_stderr(0ms);
+    return err_buf_;
+  }
+  std::string stdout_rest() {
+    std::string rest = out_buf_;
+    char buf[4096];
+    pollfd p{out_, POLLIN, 0};
+    while (::poll(&p, 1, 0) > 0) {
+      auto n = ::read(out_, buf, sizeof buf);
+      if (n <= 0) break;
+      rest.append(buf, static_cast<std::size_t>(n));
+    }
+    return rest;
+  }
+
+private:
+  void drain_stderr(std::chrono::milliseconds wait) {
+    pollfd p{err_, POLLIN, 0};
+    int timeout = static_cast<int>(wait.count());
+    while (::poll(&p, 1, timeout) > 0) {
+      char buf[4096];
+      auto n = ::read(err_, buf, sizeof buf);
+      if (n <= 0) break;
+      err_buf_.append(buf, static_cast<std::size_t>(n));
+      timeout = 0;
+    }
+  }
+
+  pid_t pid_ = -1;
+  int out_ = -1, err_ = -1;
+  std::string out_buf_, err_buf_;
+  std::optional<int> status_;
+};
+
+// Runs the binary to completion (for flags that make it exit at once).
+struct run_result {
+  int status;
+  std::string out, err;
+};
+run_result run(std::vector<std::string> args) {
+  child c(std::move(args));
+  int status = c.wait();
+  return {status, c.stdout_rest(), c.stderr_text()};
+}
+
+httplib::Client client_for(const std::string& endpoint) {
+  httplib::Client c(endpoint);
+  c.set_connection_timeout(2, 0);
+  c.set_read_timeout(5, 0);
+  return c;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+std::string public_key_pem() {
+  EVP_PKEY* pkey = EVP_RSA_gen(2048);
+  REQUIRE(pkey);
+  OSSL_ENCODER_CTX* ctx = OSSL_ENCODER_CTX_new_for_pkey(pkey, EVP_PKEY_PUBLIC_KEY, "PEM", "SubjectPublicKeyInfo", nullptr);
+  unsigned char* data = nullptr;
+  std::size_t len = 0;
+  REQUIRE((ctx && OSSL_ENCODER_to_data(ctx, &data, &len) == 1));
+  std::string pem(reinterpret_cast<char*>(data), len);
+  OPENSSL_free(data);
+  OSSL_ENCODER_CTX_free(ctx);
+  EVP_PKEY_free(pkey);
+  return pem;
+}
+
+struct temp_file {
+  explicit temp_file(const std::string& name, const std::string& text)
+      : path(std::filesystem::temp_directory_path() / ("ocifake-" + std::to_string(::getpid()) + "-" + name)) {
+    std::ofstream(path) << text;
+  }
+  ~temp_file() { std::filesystem::remove(path); }
+  std::filesystem::path path;
+};
+
+}  // namespace
+
+TEST_CASE("ocifake-server: --help documents every flag and exits 0", "[tools]") {
+  auto r = run({"--help"});
+  CHECK(r.status == 0);
+  for (const char* flag : {"--host", "--port", "--scenario", "--clock", "--seed", "--verify-signatures", "--public-key",
+                           "--allow-remote", "--admin-token", "--log-format", "--quiet", "--help"})
+    CHECK_THAT(r.out, Catch::Contains(flag));
+  CHECK_THAT(r.out, Catch::StartsWith("usage: ocifake-server"));
+}
+
+TEST_CASE("ocifake-server: usage mistakes exit 2 with the usage", "[tools]") {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--bogus"}, {"--port"}, {"--port", "http"}, {"--port", "70000"}, {"--clock", "fast"},
+           {"--log-format", "xml"}, {"--seed", "-1"}, {"--quiet=yes"}, {"--verify-signatures"},
+           {"--public-key", "key.pem"}, {"extra"}}) {
+    INFO(args[0]);
+    auto r = run(args);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, Catch::StartsWith("ocifake-server: ") && Catch::Contains("usage: ocifake-server"));
+    CHECK(r.out.empty());
+  }
+  CHECK_THAT(run({"--bogus"}).err, Catch::Contains("unknown option '--bogus'"));
+}
+
+TEST_CASE("ocifake-server: a host that is not loopback needs --allow-remote, and that needs --admin-token",
+          "[tools]") {
+  auto r = run({"--host", "0.0.0.0"});
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains("refusing --host 0.0.0.0") && Catch::Contains("--allow-remote"));
+  r = run({"--host", "0.0.0.0", "--allow-remote"});
+  CHECK(r.status == 2);
+  CHECK_THAT(r.err, Catch::Contains("--allow-remote needs --admin-token"));
+}
+
+TEST_CASE("ocifake-server: serves the scenarios it was given, logs each request, exits 0 on SIGTERM", "[tools]") {
+  child server({"--scenario", scenarios + "lost-create-response.json"});
+  auto endpoint = server.endpoint();
+  auto c = client_for(endpoint);
+
+  auto health = c.Get("/_ocifake/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+
+  // The scenario's clock (manual) and its instance and rule are there.
+  auto state = c.Get("/_ocifake/state");
+  REQUIRE(state);
+  auto doc = json::parse(state->body);
+  CHECK(doc.at("clock") == "manual");
+  CHECK(doc.at("instances").as_array().size() == 1);
+  auto body = R"({"compartmentId": "ocid1.compartment.oc1..aaaaaaaademo", "instanceId": "ocid1.instance.oc1.phx.aaaaaaaademo"})";
+  httplib::Headers token{{"opc-retry-token", "cli-test"}};
+  CHECK_FALSE(c.Post("/20160918/images", token, body, "application/json"));  // the lost answer
+  auto again = c.Post("/20160918/images", token, body, "application/json");
+  REQUIRE(again);
+  CHECK(again->status == 200);
+
+  // POST /_ocifake/reset goes back to the scenario, not to nothing.
+  REQUIRE(c.Post("/_ocifake/reset", "", "application/json"));
+  state = c.Get("/_ocifake/state");
+  REQUIRE(state);
+  CHECK(json::parse(state->body).at("images").as_array().empty());
+  CHECK(json::parse(state->body).at("faults").as_array().size() == 1);
+
+  server.signal(SIGTERM);
+  CHECK(server.wait() == 0);
+  auto log = lines_of(server.stderr_text());
+  CHECK_THAT(server.stderr_text(), Catch::Contains("loaded scenario lost-create-response"));
+  auto count = [&](const std::string& needle) {
+    return std::count_if(log.begin(), log.end(), [&](const std::string& l) { return l.find(needle) != std::string::npos; });
+  };
+  CHECK(count("GET /_ocifake/health Admin -> 200") == 1);
+  CHECK(count("CreateImage -> no answer") == 1);
+  CHECK(count("[fault lost-answer reset afterCommit]") == 1);
+  CHECK(count("CreateImage -> 200 (replayed)") == 1);
+  CHECK_THAT(log.back(), Catch::Contains("stopped (SIGTERM)"));
+}
+
+TEST_CASE("ocifake-server: SIGINT stops it cleanly too, with a request hanging", "[tools]") {
+  child server({"--quiet"});
+  auto endpoint = server.endpoint();
+  auto c = client_for(endpoint);
+  REQUIRE(c.Post("/_ocifake/faults", R"({"operation": "GetImage", "action": {"type": "hang"}})", "application/json"));
+  auto pending = std::async(std::launch::async, [endpoint] {
+    return client_for(endpoint).Get("/20160918/images/ocid1.image.oc1.phx.aaaaaaaax").error();
+  });
+  // Until the server holds the request: the rule has matched it.
+  for (auto deadline = std::chrono::steady_clock::now() + 5s; std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(5ms)) {
+    auto faults = c.Get("/_ocifake/faults");
+    if (faults && json::parse(faults->body).at(0).at("matched") == 1) break;
+  }
+
+  server.signal(SIGINT);
+  CHECK(server.wait() == 0);
+  CHECK(pending.get() != httplib::Error::Success);  // never answered
+  CHECK(server.stderr_text().empty());              // --quiet
+}
+
+TEST_CASE("ocifake-server: --log-format json writes journal entries", "[tools]") {
+  child server({"--log-format", "json", "--clock", "manual"});
+  auto c = client_for(server.endpoint());
+  REQUIRE(c.Post("/_ocifake/clock/advance", R"({"seconds": 5})", "application/json"));
+  REQUIRE(c.Get("/20160918/images/ocid1.image.oc1.phx.aaaaaaaanone"));
+  server.signal(SIGTERM);
+  REQUIRE(server.wait() == 0);
+  std::vector<json::value> entries;
+  for (const auto& line : lines_of(server.stderr_text()))
+    if (!line.empty() && line[0] == '{') entries.push_back(json::parse(line));
+  REQUIRE(entries.size() == 2);
+  CHECK(entries[0].at("operation") == "Admin");
+  CHECK(entries[0].at("changes").as_array().size() == 1);
+  CHECK(entries[1].at("operation") == "GetImage");
+  CHECK(entries[1].at("status") == 404);
+}
+
+TEST_CASE("ocifake-server: --seed makes generated ids repeat across runs", "[tools]") {
+  auto instance_id = [] {
+    child server({"--seed", "42", "--quiet"});
+    auto c = client_for(server.endpoint());
+    auto r = c.Post("/_ocifake/instances", R"({"compartmentId": "ocid1.compartment.oc1..aaaaaaaademo"})",
+                    "application/json");
+    REQUIRE(r);
+    server.signal(SIGTERM);
+    CHECK(server.wait() == 0);
+    return std::string(json::parse(r->body).at("id").as_string());
+  };
+  CHECK(instance_id() == instance_id());
+}
+
+TEST_CASE("ocifake-server: --admin-token guards the admin API", "[tools]") {
+  child server({"--admin-token", "s3cret", "--quiet"});
+  auto c = client_for(server.endpoint());
+  auto r = c.Get("/_ocifake/health");
+  REQUIRE(r);
+  CHECK(r->status == 401);
+  r = c.Get("/_ocifake/health", {{"Authorization", "Bearer s3cret"}});
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  server.signal(SIGTERM);
+  CHECK(server.wait() == 0);
+}
+
+TEST_CASE("ocifake-server: --verify-signatures refuses unsigned OCI calls, never admin calls", "[tools]") {
+  temp_file key("key.pem", public_key_pem());
+  child server({"--verify-signatures", "--public-key", key.path.string(), "--quiet"});
+  auto c = client_for(server.endpoint());
+  auto r = c.Get("/20160918/images/ocid1.image.oc1.phx.aaaaaaaanone");
+  REQUIRE(r);
+  CHECK(r->status == 401);
+  CHECK_THAT(r->body, Catch::Contains("NotAuthenticated"));
+  r = c.Get("/_ocifake/health");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  server.signal(SIGTERM);
+  CHECK(server.wait() == 0);
+
+  temp_file not_a_key("not-a-key.pem", "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n");
+  auto bad = run({"--verify-signatures", "--public-key", not_a_key.path.string()});
+  CHECK(bad.status == 1);
+  CHECK_THAT(bad.err, Catch::Contains("--public-key " + not_a_key.path.string() + ": "));
+  bad = run({"--verify-signatures", "--public-key", "/nonexistent/key.pem"});
+  CHECK(bad.status == 1);
+  CHECK_THAT(bad.err, Catch::Contains("cannot read /nonexistent/key.pem"));
+}
+
+TEST_CASE("ocifake-server: a scenario it cannot use, or a port in use, exits 1 saying why", "[tools]") {
+  temp_file typo("typo.json", R"({"name": "typo", "instances": [{"compartmentID": "x"}]})");
+  auto r = run({"--scenario", typo.path.string()});
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains(typo.path.string() + ": $.instances[0].compartmentID: a known key"));
+  CHECK(r.out.empty());
+
+  r = run({"--scenario", scenarios + "slow-import.json", "--clock", "real"});
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains("slow-import.json: $.clock: \"real\""));
+
+  child first({"--quiet"});
+  auto endpoint = first.endpoint();
+  auto port = endpoint.substr(endpoint.rfind(':') + 1);
+  r = run({"--port", port});
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Catch::Contains(port));
+  first.signal(SIGTERM);
+  CHECK(first.wait() == 0);
+}
