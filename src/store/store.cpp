@@ -394,7 +394,11 @@ json::object store::work_request_json(const work_request_record& w, bool summary
   o["compartmentId"] = w.compartment_id;
   o["id"] = w.id;
   o["operationType"] = w.operation_type;
-  o["percentComplete"] = w.percent_complete;
+  // Whole numbers go out as integers: Boost.JSON would write 100.0 as "1E2".
+  if (w.percent_complete == std::floor(w.percent_complete))
+    o["percentComplete"] = static_cast<std::int64_t>(w.percent_complete);
+  else
+    o["percentComplete"] = w.percent_complete;
   if (!summary) {
     json::object res;
     res["actionType"] = w.action_type;

@@ -276,7 +276,7 @@ TEST_CASE_METHOD(fixture, "GetImage and GetWorkRequest follow a create to AVAILA
   CHECK(img["lifecycleState"] == "AVAILABLE");
   wr = test::json(c.get("/20160918/workRequests/" + wr_id)->body).as_object();
   CHECK(wr["status"] == "SUCCEEDED");
-  CHECK(wr["percentComplete"] == 100.0);
+  CHECK(wr["percentComplete"].to_number<double>() == 100.0);
   CHECK(wr["timeFinished"].is_string());
 
   auto missing = c.get("/20160918/workRequests/ocid1.coreservicesworkrequest.oc1.phx.aaaaaaaanope");
