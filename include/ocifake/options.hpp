@@ -45,6 +45,8 @@ struct server_options {
   std::vector<public_key> public_keys{};
   /// When the admin API is reachable beyond loopback, the bearer token it requires; empty: none.
   std::string admin_token{};
+  /// Most journal entries kept; older ones are dropped first (their `seq` numbers stay unique).
+  std::size_t journal_limit = 100000;
 };
 
 }  // namespace ocifake

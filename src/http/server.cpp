@@ -121,6 +121,7 @@ void server::impl::record(journal_entry e) {
     std::lock_guard lock(journal_mutex);
     e.seq = ++journal_seq;
     journal.push_back(e);
+    while (journal.size() > options.journal_limit) journal.pop_front();
   }
   std::shared_ptr<const std::function<void(const journal_entry&)>> l;
   {
@@ -535,7 +536,7 @@ void server::reset() { impl_->reset(); }
 
 std::vector<journal_entry> server::journal() const {
   std::lock_guard lock(impl_->journal_mutex);
-  return impl_->journal;
+  return {impl_->journal.begin(), impl_->journal.end()};
 }
 
 std::vector<journal_entry> server::journal(const std::string& operation) const {

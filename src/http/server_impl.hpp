@@ -76,7 +76,7 @@ struct server::impl {
   bool stopping = false;
 
   mutable std::mutex journal_mutex;
-  std::vector<journal_entry> journal;
+  std::deque<journal_entry> journal;  // at most options.journal_limit entries
   std::uint64_t journal_seq = 0;
 
   std::vector<scenario> startup_scenarios;  // what reset() returns to; guarded by store.mutex

@@ -134,3 +134,14 @@ TEST_CASE("server: ids are deterministic for a given seed", "[http][server]") {
   CHECK(a.rfind("ocid1.image.oc1.iad.aaaaaaaa", 0) == 0);
   CHECK(a.size() == std::string("ocid1.image.oc1.iad.").size() + 60);
 }
+
+TEST_CASE("server: the journal keeps at most journal_limit entries, newest last", "[http][server]") {
+  ocifake::server fake({.journal_limit = 3});
+  test::client c(fake);
+  for (int i = 0; i < 5; ++i) c.get("/20160918/images/ocid1.image.oc1.phx.aaaaaaaa" + std::to_string(i));
+  auto j = fake.journal();
+  REQUIRE(j.size() == 3);
+  CHECK(j.front().seq == 3);
+  CHECK(j.back().seq == 5);
+  CHECK(j.back().path == "/20160918/images/ocid1.image.oc1.phx.aaaaaaaa4");
+}
