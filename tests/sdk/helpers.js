@@ -68,7 +68,9 @@
  *   Each poll is an ordinary client call and goes through the retrier as well.
  *
  * The server under test is the binary named by OCIFAKE_SERVER; startServer() runs it on an ephemeral
- * port and reads the port from its first stdout line.
+ * port and reads the port from its first stdout line. withServer() wraps a test body in a server of its
+ * own and adds the tail of the server's log to a failure. admin() and the small wrappers after it call
+ * the admin API under /_ocifake/ (plain fetch: admin calls are never signed nor signature-checked).
  */
 
 const { spawn } = require("node:child_process");
@@ -299,6 +301,72 @@ async function startServer(opts = {}) {
   return { endpoint, child, stderr: () => stderrText, stop };
 }
 
+/**
+ * Runs `fn(server)` against a server of its own, stopped afterwards whatever happens. A failure gets
+ * the tail of the server's request log appended, which usually says what the fake saw.
+ * @param {object} opts as for startServer()
+ */
+async function withServer(opts, fn) {
+  const server = await startServer(opts);
+  try {
+    return await fn(server);
+  } catch (err) {
+    if (err && typeof err === "object" && typeof err.message === "string") {
+      const tail = server.stderr().split("\n").slice(-30).join("\n");
+      try {
+        err.message += `\n--- ocifake-server log (tail) ---\n${tail}`;
+      } catch {
+        // a read-only message: leave it as it is
+      }
+    }
+    throw err;
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Calls the admin API: admin(endpoint, "POST", "/faults", rule). Resolves to the parsed JSON answer;
+ * rejects with the status and body when the answer is not 2xx.
+ */
+async function admin(endpoint, method, adminPath, body) {
+  const init = { method, headers: {}, signal: AbortSignal.timeout(10000) };
+  if (method !== "GET" && method !== "HEAD") {
+    // cpp-httplib wants a length even on an empty POST: a string body always has one.
+    init.body = body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
+    init.headers["content-type"] = "application/json";
+  }
+  const res = await fetch(`${endpoint}/_ocifake${adminPath}`, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} /_ocifake${adminPath}: ${res.status} ${text}`);
+  return text === "" ? null : JSON.parse(text);
+}
+
+/** Registers an instance (POST /_ocifake/instances) in COMPARTMENT_ID unless told otherwise; resolves to it. */
+function addInstance(endpoint, instance = {}) {
+  return admin(endpoint, "POST", "/instances", { compartmentId: COMPARTMENT_ID, ...instance });
+}
+
+/** Adds a fault rule, or an array of them (POST /_ocifake/faults); resolves to what the fake answered. */
+function addFault(endpoint, rule) {
+  return admin(endpoint, "POST", "/faults", rule);
+}
+
+/** The fault rules with their counters (GET /_ocifake/faults). */
+function faults(endpoint) {
+  return admin(endpoint, "GET", "/faults");
+}
+
+/** The journal (GET /_ocifake/journal), only `operation`'s entries when given. */
+function journal(endpoint, operation) {
+  return admin(endpoint, "GET", operation ? `/journal?operation=${encodeURIComponent(operation)}` : "/journal");
+}
+
+/** Replaces the fake's state with a scenario document (POST /_ocifake/scenario). */
+function applyScenario(endpoint, scenario) {
+  return admin(endpoint, "POST", "/scenario", scenario);
+}
+
 module.exports = {
   TENANCY_ID,
   USER_ID,
@@ -319,4 +387,11 @@ module.exports = {
   serverBinary,
   skipWithoutServer,
   startServer,
+  withServer,
+  admin,
+  addInstance,
+  addFault,
+  faults,
+  journal,
+  applyScenario,
 };
