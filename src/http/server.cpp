@@ -119,8 +119,12 @@ bool server::impl::wait_for(std::chrono::milliseconds d) {
 void server::impl::record(journal_entry e) {
   {
     std::lock_guard lock(journal_mutex);
-    e.seq = ++journal_seq;
-    journal.push_back(e);
+    if (e.seq == 0) e.seq = ++journal_seq;
+    // Entries are numbered when their request arrives and written when it ends; a request that
+    // hung or lost its answer ends after later ones, so it goes back to its place.
+    auto pos = journal.end();
+    while (pos != journal.begin() && std::prev(pos)->seq > e.seq) --pos;
+    journal.insert(pos, e);
     while (journal.size() > options.journal_limit) journal.pop_front();
   }
   std::shared_ptr<const std::function<void(const journal_entry&)>> l;
@@ -154,6 +158,7 @@ void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) 
   std::string path = detail::percent_decode(raw_path, path_ok);
 
   journal_entry entry;
+  entry.seq = ++journal_seq;
   entry.time = clock.now();
   entry.method = hreq.method;
   entry.path = path;

@@ -77,7 +77,7 @@ struct server::impl {
 
   mutable std::mutex journal_mutex;
   std::deque<journal_entry> journal;  // at most options.journal_limit entries
-  std::uint64_t journal_seq = 0;
+  std::atomic<std::uint64_t> journal_seq{0};  // numbered on arrival, kept in that order
 
   std::vector<scenario> startup_scenarios;  // what reset() returns to; guarded by store.mutex
 
