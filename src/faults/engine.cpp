@@ -61,6 +61,11 @@ bool matches(const fault& rule, const fault_request& req) {
 
 fault_engine::fault_engine(std::uint64_t seed, const ocifake::clock& clk) : seed_(seed), clock_(&clk) {}
 
+std::uint64_t fault_engine::reseed(std::uint64_t seed) {
+  std::lock_guard lock(mutex_);
+  return std::exchange(seed_, seed);
+}
+
 bool fault_engine::id_taken(std::string_view id) const {
   return std::any_of(rules_.begin(), rules_.end(), [&](const rule_state& r) { return r.id == id; });
 }

@@ -53,6 +53,8 @@ public:
   bool remove(const std::string& id);
   // Removes every rule; generated ids start again at "r1".
   void clear();
+  // The seed for the random streams of rules added from now on; returns the previous one.
+  std::uint64_t reseed(std::uint64_t seed);
 
   // Tries the rules in order; the first that matches and triggers fires. Counts matches and
   // firings. Thread-safe.

@@ -5,8 +5,9 @@
 //               in flight): anything else is refused, naming $.clock.
 //   clockStart  sets a manual clock to that time; on a real clock, shifts it so that it reads that
 //               time now and runs on from there.
-//   seed        reseeds the generators of OCIDs, etags and request ids, so what follows the
-//               scenario is the same on every run. Fault draws keep the server's own seed.
+//   seed        reseeds the generators of OCIDs, etags and request ids, and the random streams
+//               of the rules added from then on, so what follows the scenario is the same on
+//               every run.
 //   lifecycle   becomes the server's default for each phase it names.
 // Everything that can refuse (the clock, ids the server already has, rule ids already taken, the
 // rules themselves) is checked before anything changes.
@@ -175,11 +176,15 @@ void apply_scenario(server::impl& s, const scenario& sc) {
     clock_before = s.clock.now();
     s.clock.set(*d.clock_start);
   }
+  // Then the seed: the rules' random streams are drawn from it when they are added.
+  std::optional<std::uint64_t> seed_before;
+  if (d.seed) seed_before = s.engine.reseed(*d.seed);
   if (!d.faults.empty()) {
     try {
       s.engine.add_json(json::serialize(d.faults));
     } catch (const invalid_input& e) {
       if (clock_before) s.clock.set(*clock_before);
+      if (seed_before) s.engine.reseed(*seed_before);
       // The engine names rules by their place in the array it was given ("$[2].id").
       throw invalid_input(d.source, "$.faults" + e.path().substr(1), e.expected());
     }
