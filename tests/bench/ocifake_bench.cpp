@@ -1,0 +1,328 @@
+// ocifake_bench: the measurements of docs/performance.md, each against the bare cpp-httplib
+// baseline (baseline_server.hpp) in the same process and run, interleaved, so that a noisy machine
+// disturbs both alike. tests/bench/run.sh drives it; every result is one "name<TAB>value" line.
+//
+//   ocifake_bench startstop  [--cycles N]    construct + first answer + destroy, both servers
+//   ocifake_bench latency    [--requests N]  one keep-alive connection: CreateImage, GetImage
+//   ocifake_bench serve                      both servers until SIGINT/SIGTERM, for wrk
+//   ocifake_bench list       [--images N]    ListImages pages over N images; RSS per image
+//   ocifake_bench lifecycles [--cycles N]    threads and descriptors before and after N servers
+#include <malloc.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <httplib.h>
+
+#include <ocifake/ocifake.hpp>
+
+#include "baseline_server.hpp"
+#include "bench_util.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using bench::report;
+
+const std::string compartment = "ocid1.compartment.oc1..aaaaaaaabenchmarkcompartment";
+const std::string images_path = "/20160918/images";
+
+std::string create_body(const std::string& instance_id) {
+  return R"({"compartmentId":")" + compartment + R"(","instanceId":")" + instance_id + R"("})";
+}
+
+// A keep-alive client with TCP_NODELAY, as an OCI SDK would hold one.
+struct client {
+  explicit client(std::uint16_t port) : http("127.0.0.1", port) {
+    http.set_tcp_nodelay(true);
+    http.set_keep_alive(true);
+  }
+  // The answer's status; the body goes to `body` when given. Exits on a transport failure: a
+  // benchmark that silently measures errors measures nothing.
+  int post(const std::string& path, const std::string& body, std::string* out = nullptr) {
+    return check(http.Post(path.c_str(), body, "application/json"), out);
+  }
+  int get(const std::string& path, std::string* out = nullptr, httplib::Headers* headers = nullptr) {
+    auto res = http.Get(path.c_str());
+    if (res && headers) *headers = res->headers;
+    return check(std::move(res), out);
+  }
+  int check(httplib::Result res, std::string* out) {
+    if (!res) {
+      std::fprintf(stderr, "ocifake_bench: request failed: %s\n", httplib::to_string(res.error()).c_str());
+      std::exit(1);
+    }
+    if (out) *out = std::move(res->body);
+    return res->status;
+  }
+  httplib::Client http;
+};
+
+void expect(bool ok, const char* what) {
+  if (!ok) {
+    std::fprintf(stderr, "ocifake_bench: unexpected answer: %s\n", what);
+    std::exit(1);
+  }
+}
+
+// The answer ocifake gives CreateImage, which the baseline then sends back verbatim.
+std::string canned_image_body() {
+  ocifake::server fake;
+  auto instance = fake.add_instance({.compartment_id = compartment});
+  client c(fake.port());
+  std::string body;
+  expect(c.post(images_path, create_body(instance), &body) == 200, "CreateImage for the canned body");
+  return body;
+}
+
+std::size_t flag(int argc, char** argv, const char* name, std::size_t fallback) {
+  for (int i = 2; i + 1 < argc; ++i)
+    if (std::strcmp(argv[i], name) == 0) return std::stoul(argv[i + 1]);
+  return fallback;
+}
+
+void summarise(const std::string& name, std::vector<double> micros) {
+  report(name + ".median_us", bench::percentile(micros, 0.50));
+  report(name + ".p99_us", bench::percentile(micros, 0.99));
+  report(name + ".max_us", micros.back());
+}
+
+// ---------------------------------------------------------------- (a) start + first answer + stop
+
+int startstop(std::size_t cycles) {
+  const std::string canned = canned_image_body();
+  auto ocifake_cycle = [] {
+    auto t0 = bench::clock_type::now();
+    {
+      ocifake::server fake;
+      auto instance = fake.add_instance({.compartment_id = compartment});
+      client c(fake.port());
+      expect(c.post(images_path, create_body(instance)) == 200, "CreateImage on a new ocifake::server");
+    }
+    return bench::micros_since(t0);
+  };
+  auto baseline_cycle = [&canned] {
+    auto t0 = bench::clock_type::now();
+    {
+      bench::baseline_server bare(canned);
+      client c(bare.port());
+      expect(c.post(images_path, create_body("ocid1.instance.oc1.phx.x")) == 200, "POST on a new baseline");
+    }
+    return bench::micros_since(t0);
+  };
+  for (int i = 0; i < 20; ++i) ocifake_cycle(), baseline_cycle();  // warm-up: page faults, loader
+  std::vector<double> fake, bare;
+  for (std::size_t i = 0; i < cycles; ++i) {
+    // Alternate which goes first, so neither always follows the other's teardown.
+    if (i % 2) {
+      fake.push_back(ocifake_cycle());
+      bare.push_back(baseline_cycle());
+    } else {
+      bare.push_back(baseline_cycle());
+      fake.push_back(ocifake_cycle());
+    }
+  }
+  report("startstop.cycles", static_cast<double>(cycles));
+  summarise("startstop.ocifake", fake);
+  summarise("startstop.baseline", bare);
+  return 0;
+}
+
+// ---------------------------------------------------------------- (b) single-connection latency
+
+int latency(std::size_t requests) {
+  ocifake::server fake;
+  auto instance = fake.add_instance({.compartment_id = compartment});
+  bench::baseline_server bare(canned_image_body());
+  client to_fake(fake.port()), to_bare(bare.port());
+  const auto body = create_body(instance);
+
+  std::string created;
+  expect(to_fake.post(images_path, body, &created) == 200, "CreateImage");
+  const auto image_path = images_path + "/" + json::parse(created).as_object().at("id").as_string().c_str();
+
+  struct op {
+    const char* name;
+    std::function<int(client&)> call;
+  };
+  const op ops[] = {
+      {"create", [&](client& c) { return c.post(images_path, body); }},
+      {"get", [&](client& c) { return c.get(image_path); }},
+  };
+  constexpr std::size_t block = 100;  // requests in a row to one server before switching
+  for (const auto& o : ops) {
+    for (int i = 0; i < 200; ++i) o.call(to_fake), o.call(to_bare);  // warm-up
+    std::vector<double> f, b;
+    for (std::size_t done = 0; done < requests; done += block) {
+      for (auto* c : {&to_fake, &to_bare}) {
+        auto& out = c == &to_fake ? f : b;
+        for (std::size_t i = 0; i < block; ++i) {
+          auto t0 = bench::clock_type::now();
+          int status = o.call(*c);
+          out.push_back(bench::micros_since(t0));
+          expect(status == 200, o.name);
+        }
+      }
+    }
+    summarise(std::string("latency.") + o.name + ".ocifake", f);
+    summarise(std::string("latency.") + o.name + ".baseline", b);
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------- (b) servers for wrk
+
+int serve() {
+  // SIGINT and SIGTERM are taken by sigwait below; the servers' threads inherit the mask.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  ocifake::server fake;
+  auto instance = fake.add_instance({.compartment_id = compartment});
+  std::string created;
+  {
+    client c(fake.port());
+    expect(c.post(images_path, create_body(instance), &created) == 200, "CreateImage");
+  }
+  bench::baseline_server bare(created);
+  {
+    client c(bare.port());
+    expect(c.post(images_path, create_body(instance)) == 200, "baseline POST");  // its accept loop runs
+  }
+  report("ocifake", fake.endpoint());
+  report("baseline", bare.endpoint());
+  report("compartment", compartment);
+  report("instance", instance);
+  report("image", json::value_to<std::string>(json::parse(created).at("id")));
+  report("ready", "1");
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  report("served.images", static_cast<double>(fake.images().size()));
+  report("served.journal", static_cast<double>(fake.journal().size()));
+  report("served.rss_mib", static_cast<double>(bench::rss_bytes()) / (1 << 20));
+  return 0;
+}
+
+// ---------------------------------------------------------------- (c) ListImages over many images
+
+int list(std::size_t count) {
+  malloc_trim(0);
+  const auto rss_empty = bench::rss_bytes();
+  ocifake::server fake;
+  auto instance = fake.add_instance({.compartment_id = compartment});
+  {
+    client warm(fake.port());  // the workers and the client's buffers, before the baseline RSS
+    for (int i = 0; i < 50; ++i) warm.get(images_path + "?compartmentId=" + compartment);
+  }
+  fake.clear_journal();
+  malloc_trim(0);
+  const auto rss_before = bench::rss_bytes();
+
+  // Seeding: CreateImage over HTTP, as a client would, from two connections.
+  const auto body = create_body(instance);
+  auto t0 = bench::clock_type::now();
+  std::vector<std::thread> seeders;
+  for (std::size_t t = 0; t < 2; ++t)
+    seeders.emplace_back([&, t] {
+      client c(fake.port());
+      for (std::size_t i = t; i < count; i += 2) expect(c.post(images_path, body) == 200, "CreateImage (seed)");
+    });
+  for (auto& s : seeders) s.join();
+  const double seed_seconds = bench::micros_since(t0) / 1e6;
+  malloc_trim(0);
+  const auto rss_seeded = bench::rss_bytes();
+  const auto journal_entries = fake.journal().size();
+  fake.clear_journal();
+  malloc_trim(0);
+  const auto rss_no_journal = bench::rss_bytes();
+
+  report("list.images", static_cast<double>(count));
+  report("list.seed_per_s", static_cast<double>(count) / seed_seconds);
+  report("list.server_empty_kib", static_cast<double>(rss_before - rss_empty) / 1024);
+  report("list.journal_entries", static_cast<double>(journal_entries));
+  report("list.rss_per_image_b", static_cast<double>(rss_seeded - rss_before) / static_cast<double>(count));
+  report("list.rss_per_image_no_journal_b",
+         static_cast<double>(rss_no_journal - rss_before) / static_cast<double>(count));
+
+  // The walk: every page of 100, newest first (ListImages' default order), one connection.
+  client c(fake.port());
+  std::vector<double> page_us;
+  std::size_t listed = 0;
+  std::string token;
+  for (;;) {
+    auto path = images_path + "?compartmentId=" + compartment + "&limit=100";
+    if (!token.empty()) path += "&page=" + httplib::detail::encode_query_param(token);
+    std::string out;
+    httplib::Headers headers;
+    auto t = bench::clock_type::now();
+    int status = c.get(path, &out, &headers);
+    page_us.push_back(bench::micros_since(t));
+    expect(status == 200, "ListImages page");
+    listed += json::parse(out).as_array().size();
+    auto next = headers.find("opc-next-page");
+    if (next == headers.end()) break;
+    token = next->second;
+  }
+  expect(listed == count, "the walk lists every image once");
+  const auto pages = page_us.size();
+  report("list.pages", static_cast<double>(pages));
+  report("list.page_first_us", page_us.front());
+  report("list.page_middle_us", page_us[pages / 2]);
+  report("list.page_last_us", page_us.back());
+  summarise("list.page", page_us);
+  return 0;
+}
+
+// ---------------------------------------------------------------- (d) no growth over many servers
+
+int lifecycles(std::size_t cycles) {
+  auto cycle = [] {
+    ocifake::server fake;
+    auto instance = fake.add_instance({.compartment_id = compartment});
+    client c(fake.port());
+    expect(c.post(images_path, create_body(instance)) == 200, "CreateImage");
+  };
+  cycle();  // the first server's one-time allocations (loader, locale, thread caches)
+  const int threads_before = bench::thread_count(), fds_before = bench::fd_count();
+  malloc_trim(0);
+  const auto rss_before = bench::rss_bytes();
+  for (std::size_t i = 0; i < cycles; ++i) cycle();
+  malloc_trim(0);
+  report("lifecycles.cycles", static_cast<double>(cycles));
+  report("lifecycles.threads_before", threads_before);
+  report("lifecycles.threads_after", bench::thread_count());
+  report("lifecycles.fds_before", fds_before);
+  report("lifecycles.fds_after", bench::fd_count());
+  report("lifecycles.rss_growth_kib", static_cast<double>(bench::rss_bytes() - rss_before) / 1024);
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  const std::string what = argc > 1 ? argv[1] : "";
+  try {
+    if (what == "startstop") return startstop(flag(argc, argv, "--cycles", 1000));
+    if (what == "latency") return latency(flag(argc, argv, "--requests", 2000));
+    if (what == "serve") return serve();
+    if (what == "list") return list(flag(argc, argv, "--images", 100000));
+    if (what == "lifecycles") return lifecycles(flag(argc, argv, "--cycles", 1000));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ocifake_bench %s: %s\n", what.c_str(), e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "usage: ocifake_bench startstop|latency|serve|list|lifecycles [--cycles N] [--requests N] "
+                       "[--images N]\n");
+  return 2;
+}

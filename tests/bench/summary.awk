@@ -1,0 +1,70 @@
+# Turns run.sh's "name<TAB>value" lines into the Markdown table of docs/performance.md.
+# Ratios are ocifake / baseline from the same run; wrk ratios are the median of the per-round ratios.
+function median(a, n,    i, j, t) {
+  for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+  return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function verdict(ok) { return ok ? "met" : "**missed**" }
+function row(what, fake, base, ratio, target, ok) {
+  printf "| %s | %s | %s | %s | %s | %s |\n", what, fake, base, ratio, target, verdict(ok)
+}
+function wrk(op, target,    r, n, f, b, rr, fs, bs, ratio) {
+  n = 0
+  for (r = 1; r <= rounds; r++) {
+    if (!(("wrk." op ".ocifake.r" r ".rps") in v)) continue
+    n++
+    fs[n] = v["wrk." op ".ocifake.r" r ".rps"]; bs[n] = v["wrk." op ".baseline.r" r ".rps"]
+    rr[n] = fs[n] / bs[n]
+  }
+  if (!n) return
+  f = median(fs, n); b = median(bs, n); ratio = median(rr, n)
+  row(op == "create" ? "CreateImage throughput, wrk -t2 -c16 (req/s)" : "GetImage throughput, wrk -t2 -c16 (req/s)",
+      sprintf("%.0f", f), sprintf("%.0f", b), sprintf("%.0f %%", 100 * ratio), sprintf("≥ %d %% of baseline", 100 * target),
+      ratio >= target)
+}
+{ v[$1] = $2 }
+END {
+  printf "Machine: %s cores, %s; kernel %s; commit %s; %s\n", v["machine.nproc"], v["machine.cpu"], v["machine.kernel"],
+         v["machine.commit"], v["run.date"]
+  printf "Load average (1 min) at each section: startstop %s, latency %s, wrk %s/%s/%s, list %s, lifecycles %s, end %s\n\n",
+         v["load.startstop"], v["load.latency"], v["load.wrk1"], v["load.wrk2"], v["load.wrk3"], v["load.list"],
+         v["load.lifecycles"], v["load.end"]
+  print "| measurement | ocifake | baseline | ratio | target | |"
+  print "|---|---:|---:|---:|---|---|"
+  f = v["startstop.ocifake.median_us"]; b = v["startstop.baseline.median_us"]
+  row(sprintf("start + first answer + stop, median of %d (ms)", v["startstop.cycles"]), sprintf("%.2f", f / 1000),
+      sprintf("%.2f", b / 1000), sprintf("%.2f×", f / b), "≤ 2 ms", f <= 2000)
+  f = v["startstop.ocifake.p99_us"]; b = v["startstop.baseline.p99_us"]
+  row("start + first answer + stop, p99 (ms)", sprintf("%.2f", f / 1000), sprintf("%.2f", b / 1000),
+      sprintf("%.2f×", f / b), "≤ 10 ms", f <= 10000)
+  wrk("create", 0.60)
+  wrk("get", 0.75)
+  split("create get", ops, " ")
+  for (i = 1; i <= 2; i++) {
+    op = ops[i]; name = op == "create" ? "CreateImage" : "GetImage"
+    f = v["latency." op ".ocifake.median_us"]; b = v["latency." op ".baseline.median_us"]
+    row(name " latency, one connection, p50 (µs)", sprintf("%.0f", f), sprintf("%.0f", b), sprintf("%.2f×", f / b),
+        "≤ 1.5× baseline", f <= 1.5 * b)
+    f = v["latency." op ".ocifake.p99_us"]; b = v["latency." op ".baseline.p99_us"]
+    printf "| %s latency, one connection, p99 (µs) | %.0f | %.0f | %.2f× | (reported) | |\n", name, f, b, f / b
+  }
+  n = v["list.images"]
+  split("first middle last max", at, " ")
+  for (i = 1; i <= 4; i++) {
+    key = at[i] == "max" ? "list.page.max_us" : "list.page_" at[i] "_us"
+    f = v[key]
+    row(sprintf("ListImages, 100 of %d, %s page of %d (ms)", n, at[i] == "max" ? "slowest" : at[i], v["list.pages"]),
+        sprintf("%.2f", f / 1000), "", "", "≤ 2 ms", f <= 2000)
+  }
+  f = v["list.rss_per_image_no_journal_b"]
+  row("resident memory per image, journal cleared (bytes)", sprintf("%.0f", f), "", "", "≤ 4096", f <= 4096)
+  f = v["list.rss_per_image_b"]
+  printf "| resident memory per image, with its journal entry (bytes) | %.0f | | | (reported) | |\n", f
+  t0 = v["lifecycles.threads_before"]; t1 = v["lifecycles.threads_after"]
+  d0 = v["lifecycles.fds_before"]; d1 = v["lifecycles.fds_after"]
+  row(sprintf("threads / fds before → after %d servers", v["lifecycles.cycles"]),
+      sprintf("%d → %d / %d → %d", t0, t1, d0, d1), "", "", "no growth", t1 <= t0 && d1 <= d0)
+  errors = 0
+  for (k in v) if (k ~ /\.(non2xx|socket_errors)$/) errors += v[k]
+  if (errors) printf "\nwrk saw %d non-2xx answers or socket errors: see the raw figures.\n", errors
+}
