@@ -5,22 +5,14 @@
 #include <catch2/catch.hpp>
 
 #include <chrono>
-#include <ctime>
-#include <map>
-#include <memory>
-#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
-
-#include <openssl/bio.h>
-#include <openssl/encoder.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/rsa.h>
 
 #include <ocifake/error.hpp>
 
 #include "http/signature.hpp"
+#include "signing.hpp"
 
 namespace {
 
@@ -29,159 +21,14 @@ using Catch::Matchers::Contains;
 using ocifake::detail::signature_request;
 using ocifake::detail::signature_result;
 using ocifake::detail::signature_verifier;
+using test::signing::encode_public;
+using test::signing::key_a;
+using test::signing::key_b;
+using test::signing::sdk_sign;
+using test::signing::sign_options;
+using test::signing::wire_request;
 
-const std::string key_id =
-    "ocid1.tenancy.oc1..aaaaaaaatenancy/ocid1.user.oc1..aaaaaaaauser/06:70:aa:bb:cc:dd:ee:ff:00:11:22:33:44:55:66:fb";
-
-struct test_key {
-  std::shared_ptr<EVP_PKEY> pkey;
-  std::string public_pem;  // SubjectPublicKeyInfo
-};
-
-std::string encode_public(EVP_PKEY* pkey, const char* structure) {
-  OSSL_ENCODER_CTX* ctx = OSSL_ENCODER_CTX_new_for_pkey(pkey, EVP_PKEY_PUBLIC_KEY, "PEM", structure, nullptr);
-  unsigned char* data = nullptr;
-  std::size_t len = 0;
-  if (ctx == nullptr || OSSL_ENCODER_to_data(ctx, &data, &len) != 1) throw std::runtime_error("encode failed");
-  OSSL_ENCODER_CTX_free(ctx);
-  std::string pem(reinterpret_cast<char*>(data), len);
-  OPENSSL_free(data);
-  return pem;
-}
-
-test_key make_key() {
-  EVP_PKEY* pkey = EVP_RSA_gen(2048);
-  if (pkey == nullptr) throw std::runtime_error("RSA key generation failed");
-  test_key k{std::shared_ptr<EVP_PKEY>(pkey, EVP_PKEY_free), {}};
-  k.public_pem = encode_public(pkey, "SubjectPublicKeyInfo");
-  return k;
-}
-
-// Key generation takes a noticeable moment: two keys for the whole file.
-const test_key& key_a() {
-  static const test_key k = make_key();
-  return k;
-}
-const test_key& key_b() {
-  static const test_key k = make_key();
-  return k;
-}
-
-std::string base64(const std::string& bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::string rsa_sha256_sign(EVP_PKEY* pkey, const std::string& message) {
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  std::size_t len = 0;
-  REQUIRE(EVP_DigestSignInit(ctx, nullptr, EVP_sha256(), nullptr, pkey) == 1);
-  REQUIRE(EVP_DigestSign(ctx, nullptr, &len, reinterpret_cast<const unsigned char*>(message.data()), message.size()) ==
-          1);
-  std::string sig(len, '\0');
-  REQUIRE(EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
-                         reinterpret_cast<const unsigned char*>(message.data()), message.size()) == 1);
-  EVP_MD_CTX_free(ctx);
-  sig.resize(len);
-  return sig;
-}
-
-std::string http_date(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buf;
-}
-
-// A request as it arrives on the wire; header names are kept lowercased for the lookup.
-struct wire_request {
-  std::string method;
-  std::string target;
-  std::string body;
-  std::map<std::string, std::string> headers;
-
-  signature_request view(std::chrono::system_clock::time_point now) const {
-    return {method, target,
-            [this](std::string_view name) -> std::optional<std::string> {
-              std::string lower(name);
-              for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-              auto it = headers.find(lower);
-              if (it == headers.end()) return std::nullopt;
-              return it->second;
-            },
-            body, now};
-  }
-};
-
-struct sign_options {
-  std::chrono::system_clock::time_point date = std::chrono::system_clock::now();
-  std::string signed_target;                 // what the SDK puts in (request-target); empty: the wire target
-  std::vector<std::string> headers_to_sign;  // empty: the SDK's list for the method
-  std::string key_id = ::key_id;
-
-  // Chained setters rather than designated initializers: GCC 12 warns about the members left out.
-  sign_options& at(std::chrono::system_clock::time_point t) {
-    date = t;
-    return *this;
-  }
-  sign_options& target(std::string t) {
-    signed_target = std::move(t);
-    return *this;
-  }
-  sign_options& signing(std::vector<std::string> names) {
-    headers_to_sign = std::move(names);
-    return *this;
-  }
-  sign_options& key(std::string id) {
-    key_id = std::move(id);
-    return *this;
-  }
-};
-
-// Signs as oci-common's DefaultRequestSigner does, header names spelled as it spells them.
-wire_request sdk_sign(const test_key& key, std::string method, std::string target, std::string body = {},
-                      sign_options opt = {}) {
-  wire_request r{method, target, body, {}};
-  r.headers["host"] = "127.0.0.1:43429";
-  r.headers["x-date"] = http_date(opt.date);
-  r.headers["date"] = http_date(opt.date);
-  std::vector<std::string> names = opt.headers_to_sign;
-  if (names.empty()) {
-    names = {"x-date", "(request-target)", "host"};
-    if (method == "POST" || method == "PUT" || method == "PATCH")
-      names.insert(names.end(), {"Content-Type", "Content-Length", "x-content-sha256"});
-  }
-  if (method == "POST" || method == "PUT" || method == "PATCH") {
-    r.headers["content-type"] = "application/json";
-    r.headers["content-length"] = std::to_string(body.size());
-    r.headers["x-content-sha256"] = ocifake::detail::content_sha256(body);
-  }
-  std::string lower_method = method;
-  for (char& c : lower_method) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  std::string signing_string, header_list;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    std::string h = names[i];
-    for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (i > 0) {
-      signing_string += "\n";
-      header_list += " ";
-    }
-    header_list += names[i];
-    if (h == "(request-target)")
-      signing_string += h + ": " + lower_method + " " + (opt.signed_target.empty() ? target : opt.signed_target);
-    else
-      signing_string += h + ": " + r.headers.at(h);
-  }
-  r.headers["authorization"] = "Signature version=\"1\",keyId=\"" + opt.key_id +
-                               "\",algorithm=\"rsa-sha256\",headers=\"" + header_list + "\",signature=\"" +
-                               base64(rsa_sha256_sign(key.pkey.get(), signing_string)) + "\"";
-  return r;
-}
+const std::string& key_id = test::signing::sdk_key_id;
 
 signature_result verify_with(const std::vector<ocifake::public_key>& keys, const wire_request& r,
                              std::chrono::system_clock::time_point now = std::chrono::system_clock::now()) {
