@@ -335,6 +335,28 @@ void server::impl::carry_out(const detail::fault_decision& fault, const httplib:
     case fault_action::truncate:
     case fault_action::slow_body: {
       detail::api_response r = answer ? *answer : detail::error_response(500, "InternalServerError", "no answer");
+      entry.status = r.status;
+      if (r.body.empty()) {
+        // A 204 has no body to dribble or cut (and httplib streams no empty body: a provider of
+        // length 0 would be called forever). slowBody holds the whole answer back for its time;
+        // truncate cuts the head instead: status line and headers, then the connection closes
+        // before the blank line that would end them.
+        if (*rule.action() == fault_action::slow_body) {
+          wait_for(*rule.duration());
+          write_answer(res, r);
+          record(std::move(entry));
+          return;
+        }
+        std::string head = "HTTP/1.1 " + std::to_string(r.status) + (r.status == 204 ? " No Content" : "") + "\r\n";
+        head += "opc-request-id: " + res.get_header_value("opc-request-id") + "\r\n";
+        for (const auto& [k, v] : r.headers) head += k + ": " + v + "\r\n";
+        int fd = socket();
+        detail::send_all(fd, head);
+        detail::shutdown_socket(fd);
+        res.status = 500;  // written into the closed connection, and lost
+        record(std::move(entry));
+        return;
+      }
       res.status = r.status;
       for (const auto& [k, v] : r.headers) res.set_header(k, v);
       auto body = std::make_shared<std::string>(r.body);
@@ -348,18 +370,23 @@ void server::impl::carry_out(const detail::fault_decision& fault, const httplib:
                                    return false;
                                  });
       } else {
+        // About ten pieces, each sent when its share of the time has passed since the first, so
+        // the last byte leaves no sooner than `total` after the headers whatever the body's size.
         auto total = *rule.duration();
-        res.set_content_provider(body->size(), "application/json",
-                                 [this, body, total](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-                                   constexpr std::size_t pieces = 10;
-                                   std::size_t chunk = std::max<std::size_t>(1, (body->size() + pieces - 1) / pieces);
-                                   if (!wait_for(total / pieces)) return false;
-                                   std::size_t n = std::min(chunk, body->size() - offset);
-                                   sink.write(body->data() + offset, n);
-                                   return true;
-                                 });
+        auto started = std::make_shared<std::chrono::steady_clock::time_point>();
+        res.set_content_provider(
+            body->size(), "application/json",
+            [this, body, total, started](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+              if (offset == 0) *started = std::chrono::steady_clock::now();
+              std::size_t chunk = std::max<std::size_t>(1, (body->size() + 9) / 10);
+              std::size_t n = std::min(chunk, body->size() - offset);
+              auto due = *started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                        total * static_cast<double>(offset + n) / static_cast<double>(body->size()));
+              auto now = std::chrono::steady_clock::now();
+              if (due > now && !wait_for(std::chrono::ceil<std::chrono::milliseconds>(due - now))) return false;
+              return sink.write(body->data() + offset, n);
+            });
       }
-      entry.status = r.status;
       record(std::move(entry));
       return;
     }
@@ -394,7 +421,8 @@ server::server(server_options options) : impl_(std::make_unique<impl>(std::move(
   s.http.Options(".*", handler);
   // Answers httplib makes itself (oversized body, malformed request line) get OCI's body too.
   s.http.set_error_handler(httplib::Server::HandlerWithResponse([&s](const httplib::Request&, httplib::Response& res) {
-    if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+    // An answer of the handler's own (a body, or a fault's truncated or slow one) stays as it is.
+    if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
     if (!res.has_header("opc-request-id")) res.set_header("opc-request-id", s.request_ids.request_id());
     std::string code = "InvalidParameter", message = "the request could not be read";
     if (res.status == 413) code = "PayloadTooLarge", message = "the request body exceeds 1 MiB";

@@ -82,6 +82,15 @@ void reset_socket(int fd) {
   ::connect(fd, &unspec, sizeof unspec);
 }
 
+void send_all(int fd, const std::string& bytes) {
+  std::size_t sent = 0;
+  while (fd >= 0 && sent < bytes.size()) {
+    auto n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) return;
+    sent += static_cast<std::size_t>(n);
+  }
+}
+
 bool peer_gone(int fd) {
   if (fd < 0) return true;
   pollfd p{fd, POLLRDHUP, 0};

@@ -16,6 +16,8 @@ int find_socket(int local_port, const std::string& remote_addr, int remote_port)
 void shutdown_socket(int fd);
 // RST: the peer sees "connection reset by peer".
 void reset_socket(int fd);
+// Writes all of `bytes` (best effort: stops at the first error; never raises SIGPIPE).
+void send_all(int fd, const std::string& bytes);
 // True when the peer has closed or reset its side.
 bool peer_gone(int fd);
 
