@@ -3,6 +3,7 @@
 // process holds (resident memory, threads, descriptors) as /proc reports it.
 
 #include <dirent.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,6 +20,14 @@ using clock_type = std::chrono::steady_clock;
 
 inline double micros_since(clock_type::time_point t0) {
   return std::chrono::duration<double, std::micro>(clock_type::now() - t0).count();
+}
+
+// User and system CPU time of the whole process so far, in microseconds.
+inline double cpu_micros() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto us = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec); };
+  return us(u.ru_utime) + us(u.ru_stime);
 }
 
 // Nearest-rank percentile (p in [0, 1]) of a sample; the sample is sorted in place.

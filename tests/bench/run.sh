@@ -2,7 +2,7 @@
 # Builds ocifake_bench in Release and measures ocifake against a bare cpp-httplib baseline in one
 # run (docs/performance.md): start+first answer+stop, wrk throughput for CreateImage and GetImage,
 # single-connection latency, ListImages paging over 100,000 images, and thread/descriptor growth
-# over 1,000 servers. Prints every figure, then a Markdown table with ratios and targets.
+# over 1,000 servers; and the api layer's CPU time per operation without sockets (ocifake_micro). Prints every figure, then a Markdown table with ratios and targets.
 #
 #   tests/bench/run.sh            # the full run (about four minutes)
 #   QUICK=1 tests/bench/run.sh    # a smoke run with small counts; its figures mean little
@@ -25,8 +25,9 @@ fi
 command -v wrk >/dev/null || { echo "run.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DOCIFAKE_BENCH=ON -DOCIFAKE_EXAMPLES=OFF >/dev/null
-cmake --build "$build" -j "$jobs" --target ocifake_bench >/dev/null
+cmake --build "$build" -j "$jobs" --target ocifake_bench ocifake_micro >/dev/null
 bench=$build/tests/bench/ocifake_bench
+micro=$build/tests/bench/ocifake_micro
 results=${RESULTS:-$build/bench-results.tsv}
 work=$(mktemp -d)
 serve_pid=
@@ -54,11 +55,17 @@ section latency
 "$bench" latency --requests "$requests" | tee -a "$results"
 
 # wrk: one fresh pair of servers per round, runs alternating ocifake/baseline (ABBA across rounds).
+# Besides wrk's figures, the server process's CPU time per request (/proc/PID/stat, utime + stime):
+# unlike requests per second it hardly depends on what else the machine runs.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$serve_pid/stat"; }
 wrk_run() {  # name url script args...
-  local name=$1 url=$2 script=$3
+  local name=$1 url=$2 script=$3 t0 t1
   shift 3
+  t0=$(cpu_ticks)
   wrk -t2 -c16 -d"$duration" --latency -s "$here/wrk/$script" "$url" -- "$@" >"$work/wrk.txt"
+  t1=$(cpu_ticks)
   put "$name.rps" "$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")"
+  put "$name.server_cpu_us" "$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '/requests in/ {printf "%.1f", t * 1e6 / hz / $1}' "$work/wrk.txt")"
   put "$name.non2xx" "$(awk '/Non-2xx or 3xx responses:/ {n = $NF} END {print n + 0}' "$work/wrk.txt")"
   put "$name.socket_errors" "$(awk '/Socket errors:/ {gsub(",", ""); n = $4 + $6 + $8 + $10} END {print n + 0}' "$work/wrk.txt")"
   put "$name.p50_ms" "$(awk '$1 == "50%" {v=$2; if (v ~ /us$/) {sub("us", "", v); v/=1000} else if (v ~ /ms$/) sub("ms", "", v); else if (v ~ /s$/) {sub("s", "", v); v*=1000}; print v}' "$work/wrk.txt")"
@@ -88,6 +95,12 @@ done
 
 section list
 "$bench" list --images "$images" | tee -a "$results"
+"$bench" list --images "$images" --journal-limit 0 --no-walk | tee -a "$results"
+
+section micro
+# name,iterations,real_time,cpu_time,time_unit,...: CPU time per operation of the api layer alone.
+"$micro" --benchmark_format=csv 2>/dev/null | awk -F, '$1 ~ /^"BM_/ {gsub(/"/, "", $1); printf "micro.%s.cpu_%s\t%.1f\n", $1, $5, $4}' |
+  tee -a "$results"
 
 section lifecycles
 "$bench" lifecycles --cycles "$cycles" | tee -a "$results"
