@@ -215,3 +215,56 @@ test("a retried ExportImage after a lost answer starts one export, not two", T, 
     );
   });
 });
+
+test("a hung GetImage: a per-attempt deadline lets the SDK's retry get through", T, async () => {
+  await h.withServer({}, async ({ endpoint }) => {
+    const instance = await h.addInstance(endpoint);
+    // The SDK sets no timeout of its own: without one a hung request waits for minutes.
+    const { compute } = h.makeClients(endpoint, { timeoutMs: 300 });
+    const created = await compute.createImage({
+      createImageDetails: { compartmentId: h.COMPARTMENT_ID, instanceId: instance.id },
+    });
+    await h.addFault(endpoint, { operation: "GetImage", times: 1, action: { type: "hang" } });
+
+    const started = Date.now();
+    const got = await compute.getImage({ imageId: created.image.id });
+    assert.equal(got.image.id, created.image.id);
+    assert.ok(Date.now() - started >= 300, "the first attempt waited for its deadline");
+
+    const attempts = await h.journal(endpoint, "GetImage");
+    assert.deepEqual(attempts.map((e) => [e.status, e.fault && e.fault.action]), [
+      [0, "hang"],
+      [200, null],
+    ]);
+    assert.equal(new Set(attempts.map(clientRequestId)).size, 1);
+  });
+});
+
+test("a malformed or truncated answer reaches the caller: the SDK reads bodies outside its retries", T, async () => {
+  await h.withServer({}, async ({ endpoint }) => {
+    const { compute, createDetails } = await setUp(endpoint);
+    await h.addFault(endpoint, [
+      { operation: "ListImages", times: 1, action: { type: "malformed" } },
+      { operation: "CreateImage", times: 1, timing: "afterCommit", action: { type: "truncate" } },
+    ]);
+
+    await assert.rejects(compute.listImages({ compartmentId: h.COMPARTMENT_ID }), (err) => {
+      assert.equal(err.statusCode, undefined, "not a service error");
+      assert.match(err.message, /JSON/);
+      return true;
+    });
+    assert.equal((await h.journal(endpoint, "ListImages")).length, 1, "not retried");
+
+    // The image was created, but the caller only sees the broken answer.
+    await assert.rejects(compute.createImage(createDetails("half-answered")), (err) => {
+      assert.equal(err.statusCode, undefined);
+      return true;
+    });
+    const attempts = await h.journal(endpoint, "CreateImage");
+    assert.equal(attempts.length, 1, "not retried");
+    assert.equal(attempts[0].status, 200);
+    assert.deepEqual(attempts[0].fault, { rule: "r2", action: "truncate", timing: "afterCommit" });
+    const images = await compute.listImages({ compartmentId: h.COMPARTMENT_ID });
+    assert.deepEqual(images.items.map((i) => i.displayName), ["half-answered"]);
+  });
+});
