@@ -31,7 +31,15 @@ const files = fs
   .sort();
 // A process group of its own: the runner, its per-file processes and the servers they start all
 // go together when the deadline passes or ctest stops this one.
-const child = spawn(process.execPath, ["--test", ...files], { cwd: __dirname, stdio: "inherit", detached: true });
+// A deadline for each test as well (the test files set their own; this covers any that do not),
+// where the runner has the flag (Node 20.11 and later).
+const [major, minor] = process.versions.node.split(".").map(Number);
+const perTest = major > 20 || (major === 20 && minor >= 11) ? ["--test-timeout=60000"] : [];
+const child = spawn(process.execPath, ["--test", ...perTest, ...files], {
+  cwd: __dirname,
+  stdio: "inherit",
+  detached: true,
+});
 const killAll = () => {
   try {
     process.kill(-child.pid, "SIGKILL");
