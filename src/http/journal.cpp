@@ -1,5 +1,6 @@
 #include <ocifake/journal.hpp>
 
+#include <cstdio>
 #include <ctime>
 #include <ostream>
 #include <sstream>
@@ -15,6 +16,31 @@ std::string clock_time(std::chrono::system_clock::time_point t) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%02d:%02d:%02d.%03d", tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;
+}
+
+// Mermaid reads `;` as the end of a statement, `#` as the start of an entity code and a newline
+// as the end of a line: each is written as an entity code (`#59;`, `#35;`) or a `<br/>`.
+std::string mermaid_text(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == ';')
+      out += "#59;";
+    else if (c == '#')
+      out += "#35;";
+    else if (c == '\r' || c == '\n') {
+      if (c == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
+      out += "<br/>";
+    } else
+      out += c;
+  }
+  return out;
+}
+
+std::string fault_note(const fired_fault& f) {
+  return "    Note over Fake: fault " + mermaid_text(f.rule_id) + ' ' + to_string(f.action) + ' ' +
+         to_string(f.timing) + '\n';
 }
 }  // namespace
 
@@ -38,6 +64,30 @@ std::ostream& operator<<(std::ostream& os, const journal_entry& e) { return os <
 std::string to_string(const std::vector<journal_entry>& entries) {
   std::string out;
   for (const auto& e : entries) out += to_string(e) + "\n";
+  return out;
+}
+
+std::string to_mermaid(const std::vector<journal_entry>& entries) {
+  std::string out = "sequenceDiagram\n    participant Client\n    participant Fake as Fake (ocifake)\n";
+  for (const auto& e : entries) {
+    out += "    Client->>Fake: " + mermaid_text(e.method) + ' ' + mermaid_text(e.path) + " (" +
+           mermaid_text(e.operation) + ")\n";
+    // A fault acting before the request is applied comes before what the request changed; one
+    // acting after the commit comes after it.
+    bool fault_first = e.fault && e.fault->timing == fault_timing::before;
+    if (fault_first) out += fault_note(*e.fault);
+    for (const auto& c : e.changes) out += "    Note right of Fake: " + mermaid_text(c) + '\n';
+    if (e.fault && !fault_first) out += fault_note(*e.fault);
+    if (e.status == 0) {
+      out += "    Fake--xClient: no answer";
+      if (e.fault) out += " (" + to_string(e.fault->action) + ')';
+      out += '\n';
+    } else {
+      out += "    Fake-->>Client: " + std::to_string(e.status);
+      if (e.replayed) out += " (replayed)";
+      out += '\n';
+    }
+  }
   return out;
 }
 
