@@ -348,8 +348,9 @@ void store::finish_phase(image_record& img, bool ok, const std::string& message)
   touch(img);
 }
 
-json::object store::image_json(const image_record& r) const {
-  json::object o;
+json::object store::image_json(const image_record& r, json::storage_ptr sp) const {
+  json::object o(sp);
+  o.reserve(19);  // the keys below: no rehash on the way
   if (r.agent_features)
     o["agentFeatures"] = *r.agent_features;
   else
@@ -363,7 +364,7 @@ json::object store::image_json(const image_record& r) const {
   o["freeformTags"] = r.freeform_tags;
   o["id"] = r.id;
   if (r.data_volumes) {
-    json::object details;
+    json::object details(sp);
     details["dataVolumes"] = *r.data_volumes;
     o["imageVolumeDetails"] = std::move(details);
   } else {

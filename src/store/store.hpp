@@ -184,7 +184,8 @@ public:
   std::optional<std::string> page_cursor(const api_request& req, std::string_view scope) const;
 
   // Snapshots and JSON.
-  boost::json::object image_json(const image_record& r) const;
+  // `sp`: where the JSON lives; an answer that is serialised at once passes a monotonic arena.
+  boost::json::object image_json(const image_record& r, boost::json::storage_ptr sp = {}) const;
   // {imageId, shape, memoryConstraints?, ocpuConstraints?}
   boost::json::object shape_json(const image_record& r, const shape_entry& e) const;
   boost::json::object work_request_json(const work_request_record& w, bool summary = false) const;
