@@ -409,6 +409,8 @@ void server::impl::stop() {
 
 server::server(server_options options) : impl_(std::make_unique<impl>(std::move(options))) {
   auto& s = *impl_;
+  if (s.options.max_workers == 0)
+    throw usage_error("ocifake::server: max_workers must be at least 1 (a server without workers never answers)");
   if (!s.options.allow_remote && !is_loopback(s.options.host))
     throw bind_error("ocifake::server: host " + s.options.host +
                      " is not a loopback address; set allow_remote to listen beyond this machine");

@@ -145,3 +145,7 @@ TEST_CASE("server: the journal keeps at most journal_limit entries, newest last"
   CHECK(j.back().seq == 5);
   CHECK(j.back().path == "/20160918/images/ocid1.image.oc1.phx.aaaaaaaa4");
 }
+
+TEST_CASE("server: max_workers of zero is refused", "[http][server]") {
+  CHECK_THROWS_AS(ocifake::server({.max_workers = 0}), ocifake::usage_error);
+}
