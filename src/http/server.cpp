@@ -24,9 +24,13 @@ using namespace std::chrono_literals;
 // ---------------------------------------------------------------- worker pool
 
 void elastic_pool::enqueue(std::function<void()> fn) {
-  std::lock_guard lock(mutex_);
-  jobs_.push_back(std::move(fn));
-  if (jobs_.size() > idle_ && threads_.size() < max_) threads_.emplace_back([this] { work(); });
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(fn));
+    if (jobs_.size() > idle_ && threads_.size() < max_) threads_.emplace_back([this] { work(); });
+  }
+  // After unlocking: a worker woken under the lock would block on it at once, and the unlock
+  // would have to wake it a second time.
   cv_.notify_one();
 }
 
