@@ -180,8 +180,19 @@ api_response route_admin(server::impl& s, const std::string& method, std::string
   if (sub == "journal") {
     if (method == "GET") {
       auto op = req.query_value("operation");
-      json::array out;
+      auto format = req.query_value("format");
+      if (format && *format != "json" && *format != "mermaid")
+        return error_response(400, "InvalidParameter", "format must be json or mermaid, not '" + *format + "'");
       std::lock_guard lock(s.journal_mutex);
+      if (format == "mermaid") {
+        std::vector<journal_entry> entries;
+        for (const auto& e : s.journal)
+          if (!op || e.operation == *op) entries.push_back(e);
+        api_response r;
+        r.body = to_mermaid(entries);
+        return r;
+      }
+      json::array out;
       for (const auto& e : s.journal)
         if (!op || e.operation == *op) out.push_back(journal_json(e));
       return json_answer(out);

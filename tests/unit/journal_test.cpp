@@ -168,3 +168,44 @@ TEST_CASE("journal: to_mermaid of a live server's journal shows the lost answer 
                      "    Client->>Fake: POST /20160918/images (CreateImage)\n"
                      "    Fake-->>Client: 200 (replayed)\n") != std::string::npos);
 }
+
+TEST_CASE("journal: GET /_ocifake/journal?format=mermaid answers the diagram", "[journal][http][admin]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual, .seed = 1});
+  fake.faults().add(ocifake::fault::on("GetImage").id("busy").times(1).error(409, "IncorrectState"));
+  httplib::Client client(fake.endpoint());
+  client.set_read_timeout(5, 0);
+  const std::string path = "/20160918/images/ocid1.image.oc1.phx.aaaaaaaamissing";
+  REQUIRE(client.Get(path)->status == 409);
+  REQUIRE(client.Get(path)->status == 404);
+
+  auto all = client.Get("/_ocifake/journal?format=mermaid");
+  REQUIRE(all);
+  CHECK(all->status == 200);
+  CHECK(all->body == "sequenceDiagram\n"
+                     "    participant Client\n"
+                     "    participant Fake as Fake (ocifake)\n"
+                     "    Client->>Fake: GET " + path + " (GetImage)\n"
+                     "    Note over Fake: fault busy error before\n"
+                     "    Fake-->>Client: 409\n"
+                     "    Client->>Fake: GET " + path + " (GetImage)\n"
+                     "    Fake-->>Client: 404\n");
+
+  // The operation filter applies, and the admin call itself is in the journal afterwards.
+  auto admin = client.Get("/_ocifake/journal?format=mermaid&operation=Admin");
+  REQUIRE(admin);
+  CHECK(admin->body == "sequenceDiagram\n"
+                       "    participant Client\n"
+                       "    participant Fake as Fake (ocifake)\n"
+                       "    Client->>Fake: GET /_ocifake/journal (Admin)\n"
+                       "    Fake-->>Client: 200\n");
+
+  auto json = client.Get("/_ocifake/journal?format=json");
+  REQUIRE(json);
+  CHECK(json->status == 200);
+  CHECK(json->body.front() == '[');
+
+  auto bad = client.Get("/_ocifake/journal?format=xml");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(bad->body.find("format must be json or mermaid") != std::string::npos);
+}
