@@ -34,6 +34,7 @@ struct api_response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;  // etag, opc-work-request-id, opc-next-page
   std::string body;                                          // JSON text, empty for 204
+  std::string content_type = "application/json";
   // Bookkeeping for the journal and retry tokens, never sent.
   std::vector<std::string> changes;
   std::string resource_id;  // the image a successful request created or changed

@@ -190,6 +190,7 @@ api_response route_admin(server::impl& s, const std::string& method, std::string
           if (!op || e.operation == *op) entries.push_back(e);
         api_response r;
         r.body = to_mermaid(entries);
+        r.content_type = "text/plain; charset=utf-8";
         return r;
       }
       json::array out;

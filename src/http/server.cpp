@@ -94,7 +94,7 @@ bool valid_request_id(const std::string& id) {
 void write_answer(httplib::Response& res, const detail::api_response& r) {
   res.status = r.status;
   for (const auto& [k, v] : r.headers) res.set_header(k, v);
-  if (!r.body.empty() || r.status != 204) res.set_content(r.body, "application/json");
+  if (!r.body.empty() || r.status != 204) res.set_content(r.body, r.content_type.c_str());
 }
 
 // ---------------------------------------------------------------- server::impl

@@ -181,6 +181,7 @@ TEST_CASE("journal: GET /_ocifake/journal?format=mermaid answers the diagram", "
   auto all = client.Get("/_ocifake/journal?format=mermaid");
   REQUIRE(all);
   CHECK(all->status == 200);
+  CHECK(all->get_header_value("Content-Type") == "text/plain; charset=utf-8");
   CHECK(all->body == "sequenceDiagram\n"
                      "    participant Client\n"
                      "    participant Fake as Fake (ocifake)\n"
