@@ -3,7 +3,8 @@
 // disturbs both alike. tests/bench/run.sh drives it; every result is one "name<TAB>value" line.
 //
 //   ocifake_bench startstop  [--cycles N]    construct + first answer + destroy, both servers
-//   ocifake_bench latency    [--requests N]  one keep-alive connection: CreateImage, GetImage
+//   ocifake_bench latency    [--requests N] [--block N]
+//                                            one keep-alive connection: CreateImage, GetImage
 //   ocifake_bench serve                      both servers until SIGINT/SIGTERM, for wrk
 //   ocifake_bench list       [--images N] [--journal-limit N] [--no-walk]
 //                                            ListImages pages over N images; RSS per image
@@ -144,7 +145,7 @@ int startstop(std::size_t cycles) {
 
 // ---------------------------------------------------------------- (b) single-connection latency
 
-int latency(std::size_t requests) {
+int latency(std::size_t requests, std::size_t block) {
   ocifake::server fake;
   auto instance = fake.add_instance({.compartment_id = compartment});
   bench::baseline_server bare(canned_image_body());
@@ -163,27 +164,30 @@ int latency(std::size_t requests) {
       {"create", [&](client& c) { return c.post(images_path, body); }},
       {"get", [&](client& c) { return c.get(image_path); }},
   };
-  constexpr std::size_t block = 100;  // requests in a row to one server before switching
   for (const auto& o : ops) {
     for (int i = 0; i < 200; ++i) o.call(to_fake), o.call(to_bare);  // warm-up
+    // Blocks of `block` requests alternate between the servers, the order flipping every pair of
+    // blocks, so that both meet the same machine. A block, not a single request: a test talks to
+    // one server at a time, and alternating every request would keep evicting each server's code
+    // and data from the caches, which the one with the longer path (ocifake) pays for most.
     std::vector<double> f, b;
-    double cpu_f = 0, cpu_b = 0;  // process CPU time (client and server), summed over the blocks
-    for (std::size_t done = 0; done < requests; done += block) {
-      for (auto* c : {&to_fake, &to_bare}) {
-        auto& out = c == &to_fake ? f : b;
+    double cpu_f = 0, cpu_b = 0;  // process CPU time (client and server threads), summed
+    for (std::size_t done = 0, pair = 0; done < requests; done += block, ++pair) {
+      for (int k = 0; k < 2; ++k) {
+        const bool fake = (k == 0) == (pair % 2 == 0);
+        auto& c = fake ? to_fake : to_bare;
         const double cpu0 = bench::cpu_micros();
         for (std::size_t i = 0; i < block; ++i) {
           auto t0 = bench::clock_type::now();
-          int status = o.call(*c);
-          out.push_back(bench::micros_since(t0));
+          int status = o.call(c);
+          (fake ? f : b).push_back(bench::micros_since(t0));
           expect(status == 200, o.name);
         }
-        (c == &to_fake ? cpu_f : cpu_b) += bench::cpu_micros() - cpu0;
+        (fake ? cpu_f : cpu_b) += bench::cpu_micros() - cpu0;
       }
     }
     const std::string name = std::string("latency.") + o.name;
-    // CPU time per request barely depends on what else the machine runs, unlike wall time: the
-    // figure to compare before and after a change.
+    // CPU time per request barely depends on what else the machine runs, unlike wall time.
     report(name + ".ocifake.cpu_us", cpu_f / static_cast<double>(f.size()));
     report(name + ".baseline.cpu_us", cpu_b / static_cast<double>(b.size()));
     summarise(name + ".ocifake", f);
@@ -342,7 +346,7 @@ int main(int argc, char** argv) {
   const std::string what = argc > 1 ? argv[1] : "";
   try {
     if (what == "startstop") return startstop(flag(argc, argv, "--cycles", 1000));
-    if (what == "latency") return latency(flag(argc, argv, "--requests", 2000));
+    if (what == "latency") return latency(flag(argc, argv, "--requests", 5000), flag(argc, argv, "--block", 50));
     if (what == "serve") return serve();
     if (what == "list")
       return list(flag(argc, argv, "--images", 100000), flag(argc, argv, "--journal-limit", 100000),

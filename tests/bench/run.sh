@@ -8,8 +8,9 @@
 #   QUICK=1 tests/bench/run.sh    # a smoke run with small counts; its figures mean little
 #
 # Environment: BUILD_DIR (default build-bench), JOBS (default 2), ROUNDS of wrk (3), DURATION of
-# each wrk run (10s), CYCLES (1000), REQUESTS for latency (5000), IMAGES (100000), RESULTS (the
-# raw "name<TAB>value" file, default $BUILD_DIR/bench-results.tsv).
+# each 16-connection wrk run (10s) and DURATION1 of each single-connection one (5s), CYCLES (1000),
+# REQUESTS for latency (5000), IMAGES (100000), RESULTS (the raw "name<TAB>value" file, default
+# $BUILD_DIR/bench-results.tsv).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -17,9 +18,9 @@ root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build-bench}
 jobs=${JOBS:-2}
 if [[ -n ${QUICK:-} ]]; then
-  rounds=${ROUNDS:-1} duration=${DURATION:-2s} cycles=${CYCLES:-100} requests=${REQUESTS:-500} images=${IMAGES:-5000}
+  rounds=${ROUNDS:-1} duration=${DURATION:-2s} duration1=${DURATION1:-1s} cycles=${CYCLES:-100} requests=${REQUESTS:-500} images=${IMAGES:-5000}
 else
-  rounds=${ROUNDS:-3} duration=${DURATION:-10s} cycles=${CYCLES:-1000} requests=${REQUESTS:-5000} images=${IMAGES:-100000}
+  rounds=${ROUNDS:-3} duration=${DURATION:-10s} duration1=${DURATION1:-5s} cycles=${CYCLES:-1000} requests=${REQUESTS:-5000} images=${IMAGES:-100000}
 fi
 
 command -v wrk >/dev/null || { echo "run.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
@@ -58,11 +59,12 @@ section latency
 # Besides wrk's figures, the server process's CPU time per request (/proc/PID/stat, utime + stime):
 # unlike requests per second it hardly depends on what else the machine runs.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$serve_pid/stat"; }
-wrk_run() {  # name url script args...
-  local name=$1 url=$2 script=$3 t0 t1
-  shift 3
+wrk_run() {  # name connections url script args...
+  local name=$1 conns=$2 url=$3 script=$4 t0 t1 threads=2 time=$duration
+  shift 4
+  ((conns > 1)) || threads=1 time=$duration1
   t0=$(cpu_ticks)
-  wrk -t2 -c16 -d"$duration" --latency -s "$here/wrk/$script" "$url" -- "$@" >"$work/wrk.txt"
+  wrk -t$threads -c"$conns" -d"$time" --latency -s "$here/wrk/$script" "$url" -- "$@" >"$work/wrk.txt"
   t1=$(cpu_ticks)
   put "$name.rps" "$(awk '/^Requests\/sec:/ {print $2}' "$work/wrk.txt")"
   put "$name.server_cpu_us" "$(awk -v t=$((t1 - t0)) -v hz="$(getconf CLK_TCK)" '/requests in/ {printf "%.1f", t * 1e6 / hz / $1}' "$work/wrk.txt")"
@@ -79,14 +81,18 @@ for ((r = 1; r <= rounds; r++)); do
   val() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$work/serve.txt"; }
   fake=$(val ocifake) bare=$(val baseline) comp=$(val compartment) inst=$(val instance) image=$(val image)
   if ((r % 2)); then order="ocifake baseline"; else order="baseline ocifake"; fi
-  for op in create get; do
-    for who in $order; do
-      url=$fake; [[ $who == baseline ]] && url=$bare
-      if [[ $op == create ]]; then
-        wrk_run "wrk.create.$who.r$r" "$url" create_image.lua "$comp" "$inst"
-      else
-        wrk_run "wrk.get.$who.r$r" "$url" get_image.lua "$image"
-      fi
+  # 16 connections (throughput), then one connection from another process (latency: wrk's p50).
+  for conns in 16 1; do
+    prefix=wrk; ((conns > 1)) || prefix=wrk1
+    for op in create get; do
+      for who in $order; do
+        url=$fake; [[ $who == baseline ]] && url=$bare
+        if [[ $op == create ]]; then
+          wrk_run "$prefix.create.$who.r$r" "$conns" "$url" create_image.lua "$comp" "$inst"
+        else
+          wrk_run "$prefix.get.$who.r$r" "$conns" "$url" get_image.lua "$image"
+        fi
+      done
     done
   done
   kill -TERM "$serve_pid"; wait "$serve_pid"; serve_pid=

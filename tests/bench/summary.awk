@@ -26,6 +26,23 @@ function wrk(op, target,    r, n, f, b, rr, fs, bs, fc, bc, ratio, name) {
   f = median(fc, n); b = median(bc, n)
   printf "| %s under wrk: server CPU per request (µs) | %.1f | %.1f | %.2f× | (reported) | |\n", name, f, b, f / b
 }
+# Single connection from wrk (another process): p50 latency and server CPU, medians over rounds.
+function wrk1(op,    r, n, fs, bs, fc, bc, f, b, name) {
+  n = 0
+  for (r = 1; r <= rounds; r++) {
+    if (!(("wrk1." op ".ocifake.r" r ".p50_ms") in v)) continue
+    n++
+    fs[n] = v["wrk1." op ".ocifake.r" r ".p50_ms"] * 1000; bs[n] = v["wrk1." op ".baseline.r" r ".p50_ms"] * 1000
+    fc[n] = v["wrk1." op ".ocifake.r" r ".server_cpu_us"]; bc[n] = v["wrk1." op ".baseline.r" r ".server_cpu_us"]
+  }
+  if (!n) return
+  name = op == "create" ? "CreateImage" : "GetImage"
+  f = median(fs, n); b = median(bs, n)
+  printf "| %s latency, one connection from wrk (another process), p50 (µs) | %.0f | %.0f | %.2f× | (cross-check) | |\n",
+         name, f, b, f / b
+  f = median(fc, n); b = median(bc, n)
+  printf "| %s, one connection from wrk: server CPU per request (µs) | %.1f | %.1f | %.2f× | (reported) | |\n", name, f, b, f / b
+}
 { v[$1] = $2; if ($1 ~ /^micro\./) micro[++nmicro] = $1 }
 END {
   printf "Machine: %s cores, %s; kernel %s; commit %s; %s\n", v["machine.nproc"], v["machine.cpu"], v["machine.kernel"],
@@ -43,6 +60,7 @@ END {
       sprintf("%.2f×", f / b), "≤ 10 ms", f <= 10000)
   wrk("create", 0.60)
   wrk("get", 0.75)
+  wrk1("create"); wrk1("get")
   split("create get", ops, " ")
   for (i = 1; i <= 2; i++) {
     op = ops[i]; name = op == "create" ? "CreateImage" : "GetImage"
