@@ -84,9 +84,11 @@ route_result route(std::string_view method, std::string_view path) {
     bool match = true;
     for (std::size_t i = 0; i < parts.size() && match; ++i) {
       if (p.segments[i] == "{}") {
+        // A bad escape still matches: the server answers 400 InvalidParameter for it, where a
+        // path that matches no route would be 404 NotFound.
         bool ok = true;
         params.push_back(percent_decode(parts[i], ok));
-        if (!ok || params.back().empty()) match = false;
+        if (params.back().empty()) match = false;
       } else if (p.segments[i] != parts[i]) {
         match = false;
       }
