@@ -22,10 +22,10 @@ json::object journal_json(const journal_entry& e) {
   o["time"] = detail::rfc3339(e.time);
   o["operation"] = e.operation;
   o["method"] = e.method;
-  o["path"] = e.path;
+  o["path"] = detail::valid_utf8(e.path);  // as the client sent it, escapes decoded
   o["status"] = e.status;
   o["requestId"] = e.request_id;
-  o["retryToken"] = e.retry_token.empty() ? json::value(nullptr) : json::value(e.retry_token);
+  o["retryToken"] = e.retry_token.empty() ? json::value(nullptr) : json::value(detail::valid_utf8(e.retry_token));
   o["replayed"] = e.replayed;
   if (e.fault)
     o["fault"] = json::object{{"rule", e.fault->rule_id},
