@@ -419,12 +419,15 @@ server::server(server_options options) : impl_(std::make_unique<impl>(std::move(
     throw bind_error("ocifake::server: host " + s.options.host +
                      " is not a loopback address; set allow_remote to listen beyond this machine");
   auto handler = [&s](const httplib::Request& req, httplib::Response& res) { s.handle(req, res); };
-  s.http.Get(".*", handler);
-  s.http.Post(".*", handler);
-  s.http.Put(".*", handler);
-  s.http.Delete(".*", handler);
-  s.http.Patch(".*", handler);
-  s.http.Options(".*", handler);
+  // httplib matches the decoded path, and ".*" stops at a decoded line break (%0A, %0D): every
+  // path, whatever it holds, comes to the one pipeline.
+  const std::string any_path = R"([\s\S]*)";
+  s.http.Get(any_path, handler);
+  s.http.Post(any_path, handler);
+  s.http.Put(any_path, handler);
+  s.http.Delete(any_path, handler);
+  s.http.Patch(any_path, handler);
+  s.http.Options(any_path, handler);
   // Answers httplib makes itself (oversized body, malformed request line) get OCI's body too.
   s.http.set_error_handler(httplib::Server::HandlerWithResponse([&s](const httplib::Request&, httplib::Response& res) {
     // An answer of the handler's own (a body, or a fault's truncated or slow one) stays as it is.
