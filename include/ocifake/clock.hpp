@@ -24,7 +24,8 @@ public:
   /// The current time of this server, with millisecond precision.
   time_point now() const;
   /// Moves the clock forward by `d` (both modes; on a real clock the offset adds up), then lets
-  /// every in-flight image and work request catch up. Negative durations are refused.
+  /// every in-flight image and work request catch up. Negative durations, and moves past
+  /// 2200-01-01T00:00:00Z, are refused with `usage_error`.
   void advance(std::chrono::milliseconds d);
   /// Which way the clock moves.
   clock_mode mode() const noexcept { return mode_; }

@@ -54,8 +54,13 @@ private:
   std::string prefix_;
 };
 
+// The years a time may name. system_clock counts nanoseconds in 64 bits (1678 to 2262 with
+// libstdc++); times stay well inside, so adding a phase's duration to one cannot overflow.
+constexpr int first_year = 1970, last_year = 2199;
+
 // 2016-08-25T21:10:29.600Z
 std::string rfc3339(std::chrono::system_clock::time_point t);
+// Nothing for text of another form, or a year outside first_year..last_year.
 std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view s);
 
 }  // namespace ocifake::detail

@@ -1,0 +1,64 @@
+// Inputs the fuzz targets once failed on, as unit tests (each file is also in tests/fuzz/corpus,
+// which ctest replays through the target itself).
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+#include <ocifake/error.hpp>
+#include <ocifake/scenario.hpp>
+#include <ocifake/server.hpp>
+
+#include "http/signature.hpp"
+#include "model/fields.hpp"
+#include "support.hpp"
+
+using namespace std::chrono_literals;
+
+// fuzz_scenario: "clockStart": "4052-01-05T09:00:00.000Z" overflowed system_clock's 64-bit
+// nanoseconds (signed overflow, caught by UBSan) before the scenario was refused or applied.
+TEST_CASE("fuzz regression: a time past the year 2199 is refused, not overflowed", "[fuzz][unit]") {
+  using ocifake::detail::parse_rfc3339;
+  CHECK_FALSE(parse_rfc3339("4052-01-05T09:00:00.000Z"));
+  CHECK_FALSE(parse_rfc3339("9999-12-31T23:59:59.999Z"));
+  CHECK_FALSE(parse_rfc3339("1969-12-31T23:59:59.999Z"));
+  CHECK_FALSE(parse_rfc3339("2026-01-01T-1:00:00Z"));
+  CHECK(parse_rfc3339("2199-12-31T23:59:59.999Z"));
+  CHECK(parse_rfc3339("1970-01-01T00:00:00Z"));
+  try {
+    ocifake::scenario::parse(R"({"name": "far", "clock": "manual", "clockStart": "4052-01-05T09:00:00.000Z"})");
+    FAIL("a clockStart in 4052 must be refused");
+  } catch (const ocifake::invalid_input& e) {
+    CHECK(e.path() == "$.clockStart");
+  }
+}
+
+// fuzz_signature: a date in the year 1013 (and any past 2262) overflowed the same way in
+// parse_http_date.
+TEST_CASE("fuzz regression: an HTTP date outside 1970 to 2199 is not a date", "[fuzz][unit]") {
+  using ocifake::detail::parse_http_date;
+  CHECK_FALSE(parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT"));
+  CHECK_FALSE(parse_http_date("Thu, 01 Jan 1000 00:00:00 GMT"));
+  CHECK(parse_http_date("Thu, 26 Nov 2026 23:20:25 GMT"));
+}
+
+// The clock could be advanced, a billion seconds at a time through the admin API, until its
+// time overflowed.
+TEST_CASE("fuzz regression: the clock refuses to move past 2200", "[fuzz][http]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  CHECK_THROWS_AS(fake.clock().advance(std::chrono::milliseconds::max()), ocifake::usage_error);
+  test::client c(fake);
+  int accepted = 0;
+  for (int i = 0; i < 12; ++i) {
+    auto r = c.post("/_ocifake/clock/advance", R"({"seconds": 1000000000})");
+    REQUIRE(r);
+    if (r->status == 200) {
+      ++accepted;
+      continue;
+    }
+    CHECK(r->status == 400);
+    CHECK(test::str(test::json(r->body), "code") == "InvalidParameter");
+  }
+  CHECK(accepted >= 5);  // 31 years each, from today to 2200
+  CHECK(accepted < 12);
+  CHECK(fake.clock().now() < std::chrono::sys_days{std::chrono::year{2200} / 1 / 1});
+}
