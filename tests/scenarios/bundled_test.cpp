@@ -1,5 +1,6 @@
 // Every file in scenarios/ loads, applies to a server with the clock it asks for, is listed in
-// scenarios/README.md and has its demo in tests/scenarios/.
+// scenarios/README.md, and has its demo in tests/scenarios/ and the demo's diagram in
+// docs/scenarios.md.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -42,6 +43,7 @@ TEST_CASE("bundled scenarios: at least the nine documented failure modes are the
 
 TEST_CASE("bundled scenarios: each loads, is named after its file, applies, and is documented", "[scenarios]") {
   auto readme = read(fs::path(OCIFAKE_SOURCE_DIR) / "scenarios" / "README.md");
+  auto guide = read(fs::path(OCIFAKE_SOURCE_DIR) / "docs" / "scenarios.md");
   for (const auto& file : bundled()) {
     INFO(file.string());
     auto s = ocifake::scenario::load(file);
@@ -55,6 +57,12 @@ TEST_CASE("bundled scenarios: each loads, is named after its file, applies, and 
     auto demo = s.name();
     std::replace(demo.begin(), demo.end(), '-', '_');
     CHECK(fs::exists(fs::path(OCIFAKE_SOURCE_DIR) / "tests" / "scenarios" / (demo + "_test.cpp")));
+    // Its demo's sequence diagram is committed, and quoted whole in docs/scenarios.md: the block
+    // holds the file and nothing else.
+    auto diagram = fs::path(OCIFAKE_SOURCE_DIR) / "tests" / "scenarios" / (s.name() + ".mmd");
+    CHECK(fs::exists(diagram));
+    auto quote = "```mermaid\n%% quoted from tests/scenarios/" + s.name() + ".mmd\n" + read(diagram) + "```\n";
+    CHECK(guide.find(quote) != std::string::npos);
 
     // The state it sets up survives a round trip through state_json.
     ocifake::server copy({.clock = s.clock().value_or(ocifake::clock_mode::real)});

@@ -72,4 +72,5 @@ TEST_CASE("conflicting-update: a client that re-reads and retries with the new e
   CHECK(tags.at("release") == "2026.01");
   CHECK(tags.at("team") == "platform");  // what was there before is kept
   CHECK(fake->journal("UpdateImage").size() == 2);
+  demo::check_diagram(*fake, "conflicting-update");
 }

@@ -7,11 +7,24 @@
 // scenario documents and the right one succeeding. Clients never sleep for real: they are given a
 // `sleeper`, which in these tests moves the server's manual clock, so an hour-long wait runs in
 // microseconds.
+//
+// Each demo of the right way ends with check_diagram(): the journal of its run, as a Mermaid
+// sequence diagram, must equal tests/scenarios/<scenario>.mmd, which docs/scenarios.md quotes.
+// After a change that alters a run on purpose, rewrite the files with
+//
+//   OCIFAKE_UPDATE_DIAGRAMS=1 ./tests/ocifake_tests "[scenarios]"
+//
+// and review the difference before committing it.
+
+#include <catch2/catch.hpp>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <random>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 
@@ -157,6 +170,32 @@ inline std::size_t live_images(const ocifake::server& fake) {
   std::size_t n = 0;
   for (const auto& i : fake.images()) n += i.lifecycle_state != "DELETED";
   return n;
+}
+
+// Stops the server, so that no request is still being journalled, and compares its journal as a
+// Mermaid sequence diagram with tests/scenarios/<name>.mmd. With OCIFAKE_UPDATE_DIAGRAMS=1 in the
+// environment, writes the file instead. The diagram shows no times or request ids, and the OCIDs in
+// it come from the scenario's seed, so a run draws the same diagram every time.
+inline void check_diagram(ocifake::server& fake, const std::string& name) {
+  fake.stop();
+  const auto diagram = ocifake::to_mermaid(fake.journal());
+  const std::string path = std::string(OCIFAKE_SOURCE_DIR) + "/tests/scenarios/" + name + ".mmd";
+  const char* update = std::getenv("OCIFAKE_UPDATE_DIAGRAMS");
+  if (update && std::string(update) == "1") {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << diagram;
+    out.close();
+    INFO("writing " << path);
+    REQUIRE(out.good());
+    return;
+  }
+  std::ifstream in(path, std::ios::binary);
+  INFO(path << " is missing or differs from this run's journal; if the change is meant, regenerate it with "
+               "OCIFAKE_UPDATE_DIAGRAMS=1 ./tests/ocifake_tests \"[scenarios]\"");
+  REQUIRE(in.good());
+  std::ostringstream committed;
+  committed << in.rdbuf();
+  CHECK(diagram == committed.str());
 }
 
 }  // namespace demo

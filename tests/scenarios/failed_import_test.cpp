@@ -90,4 +90,5 @@ TEST_CASE("failed-import: a client that follows the work request reports the rea
                           Catch::Contains(import.work_request));
   CHECK(fake->clock().now() - started < 1min);
   CHECK(fake->find_image(import.image)->lifecycle_state == "DELETED");
+  demo::check_diagram(*fake, "failed-import");
 }

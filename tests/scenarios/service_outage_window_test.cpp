@@ -92,4 +92,5 @@ TEST_CASE("service-outage-window: a client that retries 5xx with backoff outlast
   CHECK(fake->clock().now() - started >= 10min);
   auto journal = fake->journal("GetWorkRequest");
   CHECK(std::count_if(journal.begin(), journal.end(), [](const auto& e) { return e.status == 503; }) > 0);
+  demo::check_diagram(*fake, "service-outage-window");
 }

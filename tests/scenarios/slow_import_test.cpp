@@ -87,4 +87,5 @@ TEST_CASE("slow-import: a client that follows the work request's progress gets i
 
   CHECK(fake->find_image(import.image)->lifecycle_state == "AVAILABLE");
   CHECK(fake->clock().now() - started >= 45min);
+  demo::check_diagram(*fake, "slow-import");
 }

@@ -72,4 +72,5 @@ TEST_CASE("stuck-export: a client that watches the work request stops within the
   REQUIRE_THROWS_WITH(right::wait_for_export(oci, demo::fake_time(*fake, 6h)),
                       Catch::Contains(export_work_request) && Catch::Contains("IN_PROGRESS at 40%"));
   CHECK(fake->clock().now() - started <= 31min);
+  demo::check_diagram(*fake, "stuck-export");
 }

@@ -95,4 +95,5 @@ TEST_CASE("throttling-storm: a client that honours retry-after and backs off get
   auto throttled = std::count_if(journal.begin(), journal.end(), [](const auto& e) { return e.status == 429; });
   CHECK(throttled == 6);
   CHECK(fake->clock().now() - started >= 12s);
+  demo::check_diagram(*fake, "throttling-storm");
 }

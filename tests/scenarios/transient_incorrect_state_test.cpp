@@ -84,4 +84,5 @@ TEST_CASE("transient-incorrect-state: a waiter that retries IncorrectState sees 
   CHECK(fake->find_image(image)->lifecycle_state == "AVAILABLE");
   auto reads = fake->journal("GetImage");
   CHECK(std::count_if(reads.begin(), reads.end(), [](const auto& e) { return e.status == 409; }) == 2);
+  demo::check_diagram(*fake, "transient-incorrect-state");
 }
