@@ -241,7 +241,8 @@ TEST_CASE("stress: 8 threads of mixed operations under faults and a moving clock
   ticker.join();
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0);
 
-  // Let every provisioning finish, then read the state once.
+  // No more faults, every provisioning finished, then the state read once.
+  fake.faults().clear();
   fake.clock().advance(10min);
   auto images = fake.images();
   auto work_requests = fake.work_requests();
