@@ -10,7 +10,8 @@
 # BUILD/fuzz-corpus/TARGET (the seeds are never touched); a crasher is written to
 # BUILD/fuzz-artifacts/TARGET/ and the script exits non-zero. Copy a crasher into
 # tests/fuzz/corpus/TARGET/ so that ctest replays it in every build from then on.
-# Environment: OCIFAKE_FUZZ_BUILD_DIR (default build-fuzz), OCIFAKE_FUZZ_JOBS (build jobs, default 2).
+# Environment: OCIFAKE_FUZZ_BUILD_DIR (default build-fuzz), OCIFAKE_FUZZ_JOBS (build jobs, default 2),
+# OCIFAKE_FUZZ_NO_BUILD=1 (run what is built, e.g. two targets at once from one build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -29,9 +30,15 @@ else
 fi
 
 build=${OCIFAKE_FUZZ_BUILD_DIR:-build-fuzz}
-CXX=${CXX_FUZZ:-clang++} cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCIFAKE_FUZZ=ON \
-  -DOCIFAKE_SANITIZE=address,undefined -DOCIFAKE_EXAMPLES=OFF >/dev/null
-cmake --build "$build" -j"${OCIFAKE_FUZZ_JOBS:-2}" --target "${targets[@]/#/fuzz_}" >/dev/null
+if [ "${OCIFAKE_FUZZ_NO_BUILD:-0}" != 1 ]; then
+  if [ ! -e "$(${CXX_FUZZ:-clang++} -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
+    echo "$0: clang's libFuzzer runtime is missing (Debian: apt-get install libclang-rt-14-dev)" >&2
+    exit 2
+  fi
+  CXX=${CXX_FUZZ:-clang++} cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCIFAKE_FUZZ=ON \
+    -DOCIFAKE_SANITIZE=address,undefined -DOCIFAKE_EXAMPLES=OFF -DOCIFAKE_CONSUMER_TESTS=OFF >/dev/null
+  cmake --build "$build" -j"${OCIFAKE_FUZZ_JOBS:-2}" --target "${targets[@]/#/fuzz_}" >/dev/null
+fi
 
 # UBSan reports are findings too: stop at the first, with a stack.
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
