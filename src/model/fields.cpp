@@ -1,6 +1,7 @@
 #include "model/fields.hpp"
 
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -99,7 +100,8 @@ std::optional<std::int64_t> field_reader::integer(std::string_view key, std::int
   std::optional<std::int64_t> n;
   if (auto* i = v->if_int64()) n = *i;
   else if (auto* u = v->if_uint64(); u && *u <= static_cast<std::uint64_t>(INT64_MAX)) n = static_cast<std::int64_t>(*u);
-  else if (auto* d = v->if_double(); d && *d == static_cast<double>(static_cast<std::int64_t>(*d)) && *d >= -9e18 && *d <= 9e18)
+  // The range first: converting a double that does not fit an int64 is undefined behaviour.
+  else if (auto* d = v->if_double(); d && std::isfinite(*d) && std::fabs(*d) <= 9e18 && std::trunc(*d) == *d)
     n = static_cast<std::int64_t>(*d);
   if (!n) throw invalid_parameter(path(key), "must be an integer");
   if (*n < min || *n > max)

@@ -62,3 +62,23 @@ TEST_CASE("fuzz regression: the clock refuses to move past 2200", "[fuzz][http]"
   CHECK(accepted < 12);
   CHECK(fake.clock().now() < std::chrono::sys_days{std::chrono::year{2200} / 1 / 1});
 }
+
+// fuzz_body: an integer field given as a double far beyond int64 (1.4e96) was converted to int64
+// before its range was checked (undefined behaviour, caught by UBSan).
+TEST_CASE("fuzz regression: an integer field far out of range is 400 InvalidParameter", "[fuzz][http]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  auto inst = fake.add_instance({.compartment_id = test::compartment});
+  fake.lifecycle().set(ocifake::phase::provision, ocifake::progress::immediate());
+  test::client c(fake);
+  auto created = c.post("/20160918/images", test::create_body(inst));
+  REQUIRE(created);
+  auto id = test::str(test::json(created->body), "id");
+  for (const char* n : {"1.4e96", "-1e300", "9.3e18", "1e19"}) {
+    INFO(n);
+    auto r = c.put("/20160918/images/" + id + "/shapes/VM.Standard.E4.Flex",
+                   std::string(R"({"memoryConstraints": {"minInGBs": )") + n + R"(, "maxInGBs": 8}})");
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(test::str(test::json(r->body), "code") == "InvalidParameter");
+  }
+}
