@@ -120,7 +120,7 @@ struct retry_entry {
   std::string operation;
   std::string target;                      // path the request named
   std::optional<boost::json::value> body;  // parsed, so key order and spacing do not matter
-  std::string raw_body;                    // when it was not JSON
+  std::string raw_body;                    // as sent
   api_response response;
   time_point at;
 };

@@ -72,7 +72,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     OCIFAKE_FUZZ_CHECK(snapshot(s) == middle, "a retried request changed the state again: " + body);
     if (first.status < 300) {
       OCIFAKE_FUZZ_CHECK(again.replayed && again.status == first.status && again.body == first.body,
-                         "the retry was not answered with the first answer: " + body);
+                         "the retry was not answered with the first answer: " + body + "\n  first: " +
+                             std::to_string(first.status) + " " + first.body + "\n  again: " +
+                             std::to_string(again.status) + " " + again.body);
     }
   }
   return 0;
