@@ -143,7 +143,10 @@ std::optional<json::object> field_reader::defined_tags(std::string_view key) con
     if (!inner) throw invalid_parameter(p, "must be an object of tag keys and values");
     for (const auto& kv : *inner) {
       if (kv.key().empty() || kv.key().size() > 100) throw invalid_parameter(p, "tag keys must be 1 to 100 characters long");
-      if (!kv.value().is_string() && !kv.value().is_number() && !kv.value().is_bool())
+      // A number too large for a double (1e400) parses as infinity, which JSON cannot write back.
+      const auto& tv = kv.value();
+      bool finite_number = tv.is_number() && (!tv.is_double() || std::isfinite(tv.get_double()));
+      if (!tv.is_string() && !finite_number && !tv.is_bool())
         throw invalid_parameter(p + "." + std::string(kv.key()), "tag values must be strings");
     }
   }

@@ -99,3 +99,26 @@ TEST_CASE("fuzz regression: a retry of a body with a NaN-parsing number replays 
   CHECK(again->body == first->body);
   CHECK(fake.images().size() == 1);
 }
+
+// fuzz_body: a defined tag value of 1e400 parses as infinity and was echoed as `Infinity`, which
+// is not JSON; scenarios accepted it too, and their state documents then did not parse.
+TEST_CASE("fuzz regression: a defined tag value that is not a finite number is refused", "[fuzz][http]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  auto inst = fake.add_instance({.compartment_id = test::compartment});
+  test::client c(fake);
+  for (const char* n : {"1e400", "-1e400", "0e858"}) {
+    INFO(n);
+    auto r = c.post("/20160918/images", test::create_body(inst, std::string(R"("definedTags": {"ns": {"k": )") + n + "}}"));
+    REQUIRE(r);
+    CHECK(r->status == 400);
+    CHECK(test::str(test::json(r->body), "code") == "InvalidParameter");
+    try {
+      ocifake::scenario::parse(std::string(R"({"name": "t", "images": [{"compartmentId": ")") + test::compartment +
+                               R"(", "definedTags": {"ns": {"k": )" + n + "}}}]}");
+      FAIL("the scenario must be refused");
+    } catch (const ocifake::invalid_input& e) {
+      CHECK(e.path() == "$.images[0].definedTags.ns.k");
+    }
+  }
+  CHECK(fake.images().empty());
+}
