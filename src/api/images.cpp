@@ -59,29 +59,6 @@ json::object read_launch_options(const json::object* given, std::string_view mod
   return o;
 }
 
-std::string default_display_name(time_point t) {
-  auto secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "image-%Y%m%d-%H%M", &tm);
-  return buf;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 // https://objectstorage.<region>.oraclecloud.com/n/<namespace>/b/<bucket>/o/<object>, and the
 // pre-authenticated form .../p/<token>/n/... : the object the URI names, when it names one.
 std::optional<object_key> object_from_uri(std::string_view uri) {
@@ -97,7 +74,8 @@ std::optional<object_key> object_from_uri(std::string_view uri) {
   auto bucket = rest.substr(0, o);
   auto object = rest.substr(o + 3);
   if (ns.empty() || bucket.empty() || object.empty()) return std::nullopt;
-  return object_key{percent_decode(ns), percent_decode(bucket), percent_decode(object)};
+  bool ok = true;
+  return object_key{percent_decode(ns, ok), percent_decode(bucket, ok), percent_decode(object, ok)};
 }
 
 struct import_source {
@@ -222,7 +200,7 @@ api_response create_image(store& s, const api_request& req) {
   img.id = s.ids().ocid("image", s.region());
   img.compartment_id = compartment;
   img.time_created = s.now();
-  img.display_name = display_name ? *display_name : default_display_name(img.time_created);
+  img.display_name = display_name ? *display_name : default_image_name(img.time_created);
   if (freeform) img.freeform_tags = std::move(*freeform);
   if (defined) img.defined_tags = std::move(*defined);
   img.agent_features = json::object{{"isManagementSupported", false}, {"isMonitoringSupported", false}};

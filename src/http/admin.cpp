@@ -209,7 +209,7 @@ api_response route_admin(server::impl& s, const std::string& method, std::string
   if (sub == "instances" && method == "POST") {
     auto spec = parse_instance(parse_json_text(req.body, request_source), "$", request_source);
     std::lock_guard lock(s.store.mutex);
-    const auto& inst = add_instance(s.store, spec);
+    const auto& inst = s.store.add_instance(spec);
     auto r = json_answer(instance_json(inst));
     r.changes.push_back("instance " + inst.id + " registered");
     return r;

@@ -4,32 +4,6 @@
 
 namespace ocifake::detail {
 
-std::string percent_decode(std::string_view s, bool& ok) {
-  ok = true;
-  std::string out;
-  out.reserve(s.size());
-  auto hexval = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size() || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
-      ok = false;
-      out += s[i];
-      continue;
-    }
-    out += static_cast<char>(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-    i += 2;
-  }
-  return out;
-}
-
 namespace {
 
 std::vector<std::string_view> split_path(std::string_view path) {

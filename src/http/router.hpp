@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "model/fields.hpp"  // percent_decode
+
 namespace ocifake::detail {
 
 struct route_result {
@@ -16,7 +18,5 @@ struct route_result {
 
 route_result route(std::string_view method, std::string_view path);
 
-// Percent-decoding as OCI clients need it: %XX only ('+' stays '+'). Invalid escapes make ok false.
-std::string percent_decode(std::string_view s, bool& ok);
 
 }  // namespace ocifake::detail

@@ -514,19 +514,7 @@ std::string server::add_instance(const instance_spec& spec) {
     throw usage_error("add_instance: compartment_id '" + spec.compartment_id + "' is not a valid OCID");
   if (!spec.id.empty() && !detail::is_ocid(spec.id))
     throw usage_error("add_instance: id '" + spec.id + "' is not a valid OCID");
-  detail::instance_record r;
-  r.id = spec.id.empty() ? st.ids().ocid("instance", st.region()) : spec.id;
-  r.compartment_id = spec.compartment_id;
-  r.display_name = spec.display_name;
-  r.operating_system = spec.operating_system;
-  r.operating_system_version = spec.operating_system_version;
-  r.image_id = spec.image_id;
-  r.launch_mode = spec.launch_mode;
-  if (spec.boot_volume_size_in_mbs) r.boot_volume_size_in_mbs = *spec.boot_volume_size_in_mbs;
-  r.data_volumes = spec.data_volumes;
-  auto id = r.id;
-  st.instances.insert_or_assign(id, std::move(r));
-  return id;
+  return st.add_instance(spec).id;
 }
 
 void server::add_compartment(const std::string& compartment_id) {

@@ -153,6 +153,41 @@ std::optional<json::object> field_reader::defined_tags(std::string_view key) con
   return *o;
 }
 
+std::string percent_decode(std::string_view s, bool& ok) {
+  ok = true;
+  std::string out;
+  out.reserve(s.size());
+  auto hexval = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size() || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
+      ok = false;
+      out += s[i];
+      continue;
+    }
+    out += static_cast<char>(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+    i += 2;
+  }
+  return out;
+}
+
+std::string default_image_name(std::chrono::system_clock::time_point t) {
+  auto secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "image-%Y%m%d-%H%M", &tm);
+  return buf;
+}
+
 std::string rfc3339(std::chrono::system_clock::time_point t) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
   std::time_t secs = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);

@@ -58,6 +58,12 @@ private:
 // libstdc++); times stay well inside, so adding a phase's duration to one cannot overflow.
 constexpr int first_year = 1970, last_year = 2199;
 
+// Percent-decoding as OCI clients need it: %XX only ('+' stays '+'). An invalid escape is kept as
+// it is and makes ok false.
+std::string percent_decode(std::string_view s, bool& ok);
+// The displayName of an image created without one: image-YYYYMMDD-HHMM.
+std::string default_image_name(std::chrono::system_clock::time_point t);
+
 // 2016-08-25T21:10:29.600Z
 std::string rfc3339(std::chrono::system_clock::time_point t);
 // Nothing for text of another form, or a year outside first_year..last_year.

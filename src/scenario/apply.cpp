@@ -32,15 +32,6 @@ namespace {
 
 const char* mode_name(clock_mode m) { return m == clock_mode::manual ? "manual" : "real"; }
 
-std::string default_display_name(time_point t) {
-  auto secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "image-%Y%m%d-%H%M", &tm);
-  return buf;
-}
-
 struct transitional {
   phase which;
   const char* operation_type;
@@ -128,21 +119,6 @@ void check_fits(const server::impl& s, const scenario& sc) {
                             "}, or ocifake-server --clock " + mode_name(*d.clock) + ")");
 }
 
-const instance_record& add_instance(store& st, const instance_spec& spec) {
-  instance_record r;
-  r.id = spec.id.empty() ? st.ids().ocid("instance", st.region()) : spec.id;
-  r.compartment_id = spec.compartment_id;
-  r.display_name = spec.display_name;
-  r.operating_system = spec.operating_system;
-  r.operating_system_version = spec.operating_system_version;
-  r.image_id = spec.image_id;
-  r.launch_mode = spec.launch_mode;
-  if (spec.boot_volume_size_in_mbs) r.boot_volume_size_in_mbs = *spec.boot_volume_size_in_mbs;
-  r.data_volumes = spec.data_volumes;
-  auto id = r.id;
-  return st.instances.insert_or_assign(id, std::move(r)).first->second;
-}
-
 void apply_scenario(server::impl& s, const scenario& sc) {
   const auto& d = sc.data();
   check_fits(s, sc);
@@ -197,7 +173,7 @@ void apply_scenario(server::impl& s, const scenario& sc) {
   }
   for (const auto& c : d.compartments) st.compartments.insert(c);
   for (const auto& o : d.objects) st.objects.insert(o);
-  for (const auto& spec : d.instances) add_instance(st, spec);
+  for (const auto& spec : d.instances) st.add_instance(spec);
   for (std::size_t k = 0; k < d.lifecycle.size(); ++k)
     if (d.lifecycle[k]) st.default_progress[k] = *d.lifecycle[k];
 
@@ -207,7 +183,7 @@ void apply_scenario(server::impl& s, const scenario& sc) {
     image_record r = img.record;
     if (r.id.empty()) r.id = st.ids().ocid("image", st.region());
     if (!img.time_created_given) r.time_created = now;
-    if (r.display_name.empty()) r.display_name = default_display_name(r.time_created);
+    if (r.display_name.empty()) r.display_name = default_image_name(r.time_created);
     r.etag.clear();
     image_ids.push_back(r.id);
     st.add_image(std::move(r));

@@ -17,8 +17,6 @@ void check_fits(const server::impl& s, const scenario& sc);
 void apply_scenario(server::impl& s, const scenario& sc);
 // A scenario document (JSON text, indented) that recreates the current state.
 std::string state_document(server::impl& s);
-// Registers an instance (store lock held); generates its id when the spec has none.
-const instance_record& add_instance(store& st, const instance_spec& spec);
 // Empty state, no rules, no journal, default lifecycle; the start-up scenarios are not re-applied.
 void clear_server(server::impl& s);
 

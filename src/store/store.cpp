@@ -154,6 +154,21 @@ std::size_t page_limit(const api_request& req, std::size_t max, std::size_t fall
   return n;
 }
 
+const instance_record& store::add_instance(const ocifake::instance_spec& spec) {
+  instance_record r;
+  r.id = spec.id.empty() ? ids_.ocid("instance", region_) : spec.id;
+  r.compartment_id = spec.compartment_id;
+  r.display_name = spec.display_name;
+  r.operating_system = spec.operating_system;
+  r.operating_system_version = spec.operating_system_version;
+  r.image_id = spec.image_id;
+  r.launch_mode = spec.launch_mode;
+  if (spec.boot_volume_size_in_mbs) r.boot_volume_size_in_mbs = *spec.boot_volume_size_in_mbs;
+  r.data_volumes = spec.data_volumes;
+  auto id = r.id;
+  return instances.insert_or_assign(id, std::move(r)).first->second;
+}
+
 image_record& store::add_image(image_record r) {
   r.seq = next_seq++;
   if (r.etag.empty()) r.etag = ids_.etag();
