@@ -7,6 +7,7 @@
 
 #include "api/api.hpp"
 #include "model/fields.hpp"
+#include "model/launch_options.hpp"
 
 namespace ocifake::detail {
 
@@ -14,48 +15,21 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view launch_modes[] = {"NATIVE", "EMULATED", "PARAVIRTUALIZED", "VDPA",
-                                                                 "CUSTOM"};
-constexpr std::string_view volume_types[] = {"ISCSI", "SCSI", "IDE", "VFIO", "PARAVIRTUALIZED",
-                                                                 "NVME"};
-constexpr std::string_view firmwares[] = {"BIOS", "UEFI_64"};
-constexpr std::string_view network_types[] = {"E1000", "VFIO", "PARAVIRTUALIZED", "VDPA"};
 constexpr std::size_t max_data_volumes = 32;
 
-// The launch options OCI reports for a launch mode when the request gives none.
-json::object default_launch_options(std::string_view mode) {
-  json::object o;
-  auto set = [&](const char* boot, const char* fw, const char* net, const char* remote, bool consistent) {
-    o["bootVolumeType"] = boot;
-    o["firmware"] = fw;
-    o["networkType"] = net;
-    o["remoteDataVolumeType"] = remote;
-    o["isPvEncryptionInTransitEnabled"] = false;
-    o["isConsistentVolumeNamingEnabled"] = consistent;
-    o["isEncryptionInTransitEnabled"] = false;
-  };
-  if (mode == "NATIVE")
-    set("ISCSI", "UEFI_64", "VFIO", "ISCSI", true);
-  else if (mode == "EMULATED")
-    set("IDE", "BIOS", "E1000", "IDE", false);
-  else if (mode == "VDPA")
-    set("PARAVIRTUALIZED", "UEFI_64", "VDPA", "PARAVIRTUALIZED", true);
-  else
-    set("PARAVIRTUALIZED", "UEFI_64", "PARAVIRTUALIZED", "PARAVIRTUALIZED", true);
-  return o;
-}
-
 // Validates launchOptions; the given values override the mode's defaults.
-json::object read_launch_options(const json::object* given, std::string_view mode) {
-  json::object o = default_launch_options(mode);
+launch_options read_launch_options(const json::object* given, std::string_view mode) {
+  launch_options o = default_launch_options(mode);
   if (!given) return o;
   field_reader f(*given, "launchOptions.");
-  if (auto v = f.enumeration("bootVolumeType", volume_types)) o["bootVolumeType"] = *v;
-  if (auto v = f.enumeration("firmware", firmwares)) o["firmware"] = *v;
-  if (auto v = f.enumeration("networkType", network_types)) o["networkType"] = *v;
-  if (auto v = f.enumeration("remoteDataVolumeType", volume_types)) o["remoteDataVolumeType"] = *v;
-  for (const char* b : {"isPvEncryptionInTransitEnabled", "isConsistentVolumeNamingEnabled", "isEncryptionInTransitEnabled"})
-    if (auto v = f.boolean(b)) o[b] = *v;
+  if (auto v = f.enumeration("bootVolumeType", volume_types)) o.boot_volume_type = table_entry(volume_types, *v);
+  if (auto v = f.enumeration("firmware", firmwares)) o.firmware = table_entry(firmwares, *v);
+  if (auto v = f.enumeration("networkType", network_types)) o.network_type = table_entry(network_types, *v);
+  if (auto v = f.enumeration("remoteDataVolumeType", volume_types))
+    o.remote_data_volume_type = table_entry(volume_types, *v);
+  if (auto v = f.boolean("isPvEncryptionInTransitEnabled")) o.is_pv_encryption_in_transit_enabled = *v;
+  if (auto v = f.boolean("isConsistentVolumeNamingEnabled")) o.is_consistent_volume_naming_enabled = *v;
+  if (auto v = f.boolean("isEncryptionInTransitEnabled")) o.is_encryption_in_transit_enabled = *v;
   return o;
 }
 
@@ -203,7 +177,7 @@ api_response create_image(store& s, const api_request& req) {
   img.display_name = display_name ? *display_name : default_image_name(img.time_created);
   if (freeform) img.freeform_tags = std::move(*freeform);
   if (defined) img.defined_tags = std::move(*defined);
-  img.agent_features = json::object{{"isManagementSupported", false}, {"isMonitoringSupported", false}};
+  img.agent_features = agent_features{};
 
   phase p;
   std::string operation_type;
@@ -317,9 +291,7 @@ api_response list_images(store& s, const api_request& req) {
 
   std::vector<std::string> changes;
   auto match = [&](std::uint64_t seq) -> image_record* {
-    auto id = s.id_by_seq.find(seq);
-    if (id == s.id_by_seq.end()) return nullptr;
-    auto* img = s.find_image(id->second);
+    auto* img = s.image_at(seq);
     if (!img || img->compartment_id != compartment) return nullptr;
     if (display_name && img->display_name != *display_name) return nullptr;
     if (operating_system && img->operating_system != *operating_system) return nullptr;

@@ -81,9 +81,12 @@ api_response list_entries(store& s, const api_request& req, const char* list,
     }
   }
   api_response r = json_answer(page);
-  if (more)
-    r.headers.emplace_back("opc-next-page",
-                           s.page_token(scope, std::string(descending ? "D" : "A") + std::to_string(last) + ":"));
+  if (more) {
+    std::string cursor(1, descending ? 'D' : 'A');
+    cursor += std::to_string(last);
+    cursor += ':';
+    r.headers.emplace_back("opc-next-page", s.page_token(scope, cursor));
+  }
   return r;
 }
 

@@ -537,7 +537,7 @@ std::vector<image> server::images() const {
   st.evaluate_all();
   std::vector<image> out;
   out.reserve(st.images.size());
-  for (const auto& [time, seq] : st.by_time) out.push_back(st.snapshot(st.images.at(st.id_by_seq.at(seq))));
+  for (const auto& [time, seq] : st.by_time) out.push_back(st.snapshot(*st.image_at(seq)));
   return out;
 }
 

@@ -245,7 +245,7 @@ void apply_scenario(server::impl& s, const scenario& sc) {
       }
     }
     img.running = std::move(run);
-    st.in_flight.insert(img.id);
+    st.in_flight.insert(img.seq);
   }
 }
 

@@ -15,6 +15,7 @@
 #include <ocifake/scenario.hpp>
 
 #include "model/fields.hpp"
+#include "model/launch_options.hpp"
 #include "scenario/scenario_data.hpp"
 
 namespace ocifake {
@@ -228,49 +229,25 @@ json::object defined_tags(const json::value& v, const std::string& path, const s
   return *o;
 }
 
-constexpr std::string_view launch_modes[] = {"NATIVE", "EMULATED", "PARAVIRTUALIZED", "VDPA", "CUSTOM"};
-constexpr std::string_view volume_types[] = {"ISCSI", "SCSI", "IDE", "VFIO", "PARAVIRTUALIZED", "NVME"};
-constexpr std::string_view firmwares[] = {"BIOS", "UEFI_64"};
-constexpr std::string_view network_types[] = {"E1000", "VFIO", "PARAVIRTUALIZED", "VDPA"};
 constexpr std::string_view listing_types[] = {"COMMUNITY", "NONE"};
 constexpr std::string_view action_types[] = {"CREATED", "UPDATED", "DELETED", "RELATED", "IN_PROGRESS", "FAILED"};
 
-// The launch options an image of that mode shows when the document gives none; the same defaults
-// CreateImage uses (api/images.cpp), so a seeded image looks like a created one.
-json::object default_launch_options(std::string_view mode) {
-  auto make = [](const char* boot, const char* fw, const char* net, const char* remote, bool consistent) {
-    return json::object{{"bootVolumeType", boot},
-                        {"firmware", fw},
-                        {"networkType", net},
-                        {"remoteDataVolumeType", remote},
-                        {"isPvEncryptionInTransitEnabled", false},
-                        {"isConsistentVolumeNamingEnabled", consistent},
-                        {"isEncryptionInTransitEnabled", false}};
-  };
-  if (mode == "NATIVE") return make("ISCSI", "UEFI_64", "VFIO", "ISCSI", true);
-  if (mode == "EMULATED") return make("IDE", "BIOS", "E1000", "IDE", false);
-  if (mode == "VDPA") return make("PARAVIRTUALIZED", "UEFI_64", "VDPA", "PARAVIRTUALIZED", true);
-  return make("PARAVIRTUALIZED", "UEFI_64", "PARAVIRTUALIZED", "PARAVIRTUALIZED", true);
-}
-
-json::object launch_options(const json::value& v, const std::string& path, const std::string& source,
-                            std::string_view mode) {
+// The mode's defaults (the same CreateImage uses, so a seeded image looks like a created one),
+// with what the document gives in their place.
+launch_options read_launch_options(const json::value& v, const std::string& path, const std::string& source,
+                                   std::string_view mode) {
   fields f(v, path, source,
            {"bootVolumeType", "firmware", "networkType", "remoteDataVolumeType", "isPvEncryptionInTransitEnabled",
             "isConsistentVolumeNamingEnabled", "isEncryptionInTransitEnabled"});
-  f.enumeration("bootVolumeType", volume_types);
-  f.enumeration("firmware", firmwares);
-  f.enumeration("networkType", network_types);
-  f.enumeration("remoteDataVolumeType", volume_types);
-  for (const char* b : {"isPvEncryptionInTransitEnabled", "isConsistentVolumeNamingEnabled", "isEncryptionInTransitEnabled"})
-    f.boolean(b);
-  // Valid: keep it as written (so a state document reads back the same), with the mode's
-  // defaults for what it leaves out.
-  json::object o;
-  for (const auto& kv : v.as_object())
-    if (!kv.value().is_null()) o[kv.key()] = kv.value();
-  for (const auto& kv : default_launch_options(mode))
-    if (!o.contains(kv.key())) o[kv.key()] = kv.value();
+  launch_options o = default_launch_options(mode);
+  if (auto e = f.enumeration("bootVolumeType", volume_types)) o.boot_volume_type = table_entry(volume_types, *e);
+  if (auto e = f.enumeration("firmware", firmwares)) o.firmware = table_entry(firmwares, *e);
+  if (auto e = f.enumeration("networkType", network_types)) o.network_type = table_entry(network_types, *e);
+  if (auto e = f.enumeration("remoteDataVolumeType", volume_types))
+    o.remote_data_volume_type = table_entry(volume_types, *e);
+  if (auto b = f.boolean("isPvEncryptionInTransitEnabled")) o.is_pv_encryption_in_transit_enabled = *b;
+  if (auto b = f.boolean("isConsistentVolumeNamingEnabled")) o.is_consistent_volume_naming_enabled = *b;
+  if (auto b = f.boolean("isEncryptionInTransitEnabled")) o.is_encryption_in_transit_enabled = *b;
   return o;
 }
 
@@ -329,10 +306,8 @@ scenario_image parse_image(const json::value& v, const std::string& path, const 
   if (auto* t = f.value("definedTags")) r.defined_tags = defined_tags(*t, f.at("definedTags"), source);
   if (auto* a = f.value("agentFeatures")) {
     fields af(*a, f.at("agentFeatures"), source, {"isManagementSupported", "isMonitoringSupported"});
-    json::object o;
-    o["isManagementSupported"] = af.boolean("isManagementSupported").value_or(false);
-    o["isMonitoringSupported"] = af.boolean("isMonitoringSupported").value_or(false);
-    r.agent_features = std::move(o);
+    r.agent_features = agent_features{af.boolean("isManagementSupported").value_or(false),
+                                      af.boolean("isMonitoringSupported").value_or(false)};
   }
   if (auto* d = f.value("imageVolumeDetails")) {
     fields details(*d, f.at("imageVolumeDetails"), source, {"dataVolumes"});
@@ -351,7 +326,7 @@ scenario_image parse_image(const json::value& v, const std::string& path, const 
     r.data_volumes = std::move(volumes);
   }
   if (auto* l = f.value("launchOptions"))
-    r.launch_options = launch_options(*l, f.at("launchOptions"), source, r.launch_mode);
+    r.launch_options = read_launch_options(*l, f.at("launchOptions"), source, r.launch_mode);
   else
     r.launch_options = default_launch_options(r.launch_mode);
   if (auto t = f.time("timeCreated")) {

@@ -174,11 +174,12 @@ image_record& store::add_image(image_record r) {
   if (r.etag.empty()) r.etag = ids_.etag();
   by_time.emplace(ms_of(r.time_created), r.seq);
   by_name.emplace(r.display_name, r.seq);
-  id_by_seq.emplace(r.seq, r.id);
+  auto seq = r.seq;
   auto id = r.id;
-  auto [it, inserted] = images.insert_or_assign(id, std::move(r));
-  (void)inserted;
-  return it->second;
+  auto& stored = images.insert_or_assign(std::move(id), std::move(r)).first->second;
+  if (by_seq_.size() <= seq) by_seq_.resize(std::max<std::size_t>(seq + 1, by_seq_.size() * 2), nullptr);
+  by_seq_[seq] = &stored;
+  return stored;
 }
 
 void store::rename_image(image_record& r, std::string name) {
@@ -218,7 +219,7 @@ std::string store::start_phase(image_record& img, phase p, std::string operation
     next_progress.erase(nx);
   }
   img.running = phase_run{p, how, now(), 0, {}};
-  in_flight.insert(img.id);
+  in_flight.insert(img.seq);
   if (p == phase::delete_) return {};
 
   work_request_record wr;
@@ -242,9 +243,9 @@ void store::evaluate_work_request(work_request_record& wr, bool counted) {
 }
 
 void store::evaluate_all() {
-  std::vector<std::string> ids(in_flight.begin(), in_flight.end());
-  for (const auto& id : ids)
-    if (auto* img = find_image(id)) evaluate(*img, false);
+  std::vector<std::uint64_t> seqs(in_flight.begin(), in_flight.end());
+  for (auto seq : seqs)
+    if (auto* img = image_at(seq)) evaluate(*img, false);
 }
 
 void store::evaluate(image_record& img, bool counted) {
@@ -359,7 +360,7 @@ void store::finish_phase(image_record& img, bool ok, const std::string& message)
   }
   img.running.reset();
   img.export_target.reset();
-  in_flight.erase(img.id);
+  in_flight.erase(img.seq);
   touch(img);
 }
 
@@ -367,7 +368,7 @@ json::object store::image_json(const image_record& r, json::storage_ptr sp) cons
   json::object o(sp);
   o.reserve(19);  // the keys below: no rehash on the way
   if (r.agent_features)
-    o["agentFeatures"] = *r.agent_features;
+    o["agentFeatures"] = to_json(*r.agent_features, sp);
   else
     o["agentFeatures"] = nullptr;
   o["baseImageId"] = r.base_image_id.empty() ? json::value(nullptr) : json::value(r.base_image_id);
@@ -386,7 +387,7 @@ json::object store::image_json(const image_record& r, json::storage_ptr sp) cons
     o["imageVolumeDetails"] = nullptr;
   }
   o["launchMode"] = r.launch_mode;
-  o["launchOptions"] = r.launch_options;
+  o["launchOptions"] = to_json(r.launch_options, sp);
   o["lifecycleState"] = to_string(r.state());
   o["listingType"] = r.listing_type;
   o["operatingSystem"] = r.operating_system;
@@ -468,7 +469,7 @@ void store::clear() {
   retry_tokens.clear();
   by_time.clear();
   by_name.clear();
-  id_by_seq.clear();
+  by_seq_.clear();
   in_flight.clear();
   per_image_progress.clear();
   next_progress.clear();

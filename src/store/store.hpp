@@ -26,6 +26,7 @@
 #include "api/types.hpp"
 #include "lifecycle/machines.hpp"
 #include "model/ids.hpp"
+#include "model/launch_options.hpp"
 
 namespace ocifake::detail {
 
@@ -68,8 +69,8 @@ struct image_record {
   std::optional<std::int64_t> billable_size_in_gbs;
   boost::json::object freeform_tags;
   boost::json::object defined_tags;
-  boost::json::object launch_options;
-  std::optional<boost::json::object> agent_features;
+  detail::launch_options launch_options;
+  std::optional<detail::agent_features> agent_features;
   std::optional<boost::json::array> data_volumes;  // imageVolumeDetails.dataVolumes
   std::vector<shape_entry> shapes;
   std::string etag;
@@ -136,20 +137,22 @@ public:
   const std::string& region() const { return region_; }
   id_generator& ids() { return ids_; }
 
-  // Resources
-  std::map<std::string, image_record> images;  // by OCID
-  std::map<std::string, work_request_record> work_requests;
+  // Resources, by OCID. Hash maps: records never move once stored (pointers to them stay valid),
+  // and every view that has an order (paging, snapshots, state documents) takes it from `seq`.
+  std::unordered_map<std::string, image_record> images;
+  std::unordered_map<std::string, work_request_record> work_requests;
   std::map<std::string, instance_record> instances;
   std::set<std::string> compartments;  // non-empty: strict
   std::set<object_key> objects;        // non-empty: strict
   std::unordered_map<std::string, retry_entry> retry_tokens;
-  std::uint64_t next_seq = 1;
-  std::set<std::string> in_flight;  // images with a phase running
+  std::uint64_t next_seq = 1;  // shared by images and work requests
+  std::set<std::uint64_t> in_flight;  // the seq of every image with a phase running
 
   // Ordered views for paging (see api/images.cpp): (timeCreated ms, seq) and (displayName, seq).
   std::set<std::pair<std::int64_t, std::uint64_t>> by_time;
   std::set<std::pair<std::string, std::uint64_t>> by_name;
-  std::unordered_map<std::uint64_t, std::string> id_by_seq;
+  // The image a seq belongs to; null for a work request's seq.
+  image_record* image_at(std::uint64_t seq) const { return seq < by_seq_.size() ? by_seq_[seq] : nullptr; }
 
   // Registers (or replaces) an instance; generates its OCID when the spec has none.
   const instance_record& add_instance(const ocifake::instance_spec& spec);
@@ -199,6 +202,7 @@ public:
 private:
   void finish_phase(image_record& img, bool ok, const std::string& message);
   void log(work_request_record& wr, std::string message);
+  std::vector<image_record*> by_seq_;  // indexed by seq
   const ocifake::clock* clock_;
   std::string region_;
   id_generator ids_;

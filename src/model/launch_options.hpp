@@ -1,0 +1,51 @@
+#pragma once
+// An image's launch options and agent features: what CreateImage and a scenario accept, the
+// defaults of each launch mode, and their JSON. Plain values rather than JSON objects, since every
+// image carries them: the enumerations point into the tables below and take no memory of their own.
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+namespace ocifake::detail {
+
+inline constexpr std::string_view launch_modes[] = {"NATIVE", "EMULATED", "PARAVIRTUALIZED", "VDPA", "CUSTOM"};
+inline constexpr std::string_view volume_types[] = {"ISCSI", "SCSI", "IDE", "VFIO", "PARAVIRTUALIZED", "NVME"};
+inline constexpr std::string_view firmwares[] = {"BIOS", "UEFI_64"};
+inline constexpr std::string_view network_types[] = {"E1000", "VFIO", "PARAVIRTUALIZED", "VDPA"};
+
+// The entry of `table` equal to `value` (a view of static storage); an empty view when none is.
+std::string_view table_entry(std::span<const std::string_view> table, std::string_view value) noexcept;
+
+struct launch_options {
+  std::string_view boot_volume_type;         // volume_types
+  std::string_view firmware;                 // firmwares
+  std::string_view network_type;             // network_types
+  std::string_view remote_data_volume_type;  // volume_types
+  bool is_pv_encryption_in_transit_enabled = false;
+  bool is_consistent_volume_naming_enabled = true;
+  bool is_encryption_in_transit_enabled = false;
+
+  bool operator==(const launch_options&) const = default;
+};
+
+// What OCI reports for a launch mode when the request gives no launch options.
+launch_options default_launch_options(std::string_view mode) noexcept;
+
+// {bootVolumeType, firmware, networkType, remoteDataVolumeType, isPvEncryptionInTransitEnabled,
+//  isConsistentVolumeNamingEnabled, isEncryptionInTransitEnabled}
+boost::json::object to_json(const launch_options& o, boost::json::storage_ptr sp = {});
+
+struct agent_features {
+  bool is_management_supported = false;
+  bool is_monitoring_supported = false;
+
+  bool operator==(const agent_features&) const = default;
+};
+
+// {isManagementSupported, isMonitoringSupported}
+boost::json::object to_json(const agent_features& a, boost::json::storage_ptr sp = {});
+
+}  // namespace ocifake::detail
