@@ -123,6 +123,8 @@ api_response dispatch(store& s, const api_request& req) {
   for (const auto& o : operations())
     if (o.name == req.operation) op = &o;
   if (!op) return error_response(404, "NotFound", "no such operation: " + req.operation);
+  // Parsing needs nothing from the store: done before the lock, it does not hold up other requests.
+  if (!req.body.empty() && !req.parsed_body) req.parsed_body = parse_body(req.body);
   std::lock_guard lock(s.mutex);
   try {
     if (op->retry_token)

@@ -147,7 +147,7 @@ api_response image_answer(const store& s, const image_record& img) {
 }  // namespace
 
 api_response create_image(store& s, const api_request& req) {
-  auto body = parse_body_object(req.body);
+  auto body = parse_body_object(req);
   field_reader f(body);
   auto compartment = *f.ocid("compartmentId", true);
   auto display_name = f.string("displayName");
@@ -349,7 +349,7 @@ api_response list_images(store& s, const api_request& req) {
 
 api_response update_image(store& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
-  auto body = parse_body_object(req.body);
+  auto body = parse_body_object(req);
   field_reader f(body);
   auto display_name = f.string("displayName");
   auto operating_system = f.string("operatingSystem", false, 1, 128);
@@ -411,7 +411,7 @@ api_response delete_image(store& s, const api_request& req) {
 
 api_response export_image(store& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
-  auto body = parse_body_object(req.body);
+  auto body = parse_body_object(req);
   field_reader f(body);
   auto type = *f.enumeration("destinationType", {"objectStorageTuple", "objectStorageUri"}, true);
   auto format = f.enumeration("exportFormat", {"QCOW2", "VMDK", "OCI", "VHD", "VDI"}).value_or("OCI");
@@ -449,7 +449,7 @@ api_response export_image(store& s, const api_request& req) {
 
 api_response change_image_compartment(store& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
-  auto body = parse_body_object(req.body);
+  auto body = parse_body_object(req);
   field_reader f(body);
   auto compartment = *f.ocid("compartmentId", true);
   s.require_compartment("compartmentId", compartment);

@@ -98,7 +98,7 @@ api_response add_image_shape_compatibility_entry(store& s, const api_request& re
   const auto& name = shape_name(req);
   // The body is optional: no body adds the shape without constraints.
   json::object body;
-  if (!req.body.empty()) body = parse_body_object(req.body);
+  if (!req.body.empty()) body = parse_body_object(req);
   field_reader f(body);
   auto memory = read_constraints(f, "memoryConstraints", "minInGBs", "maxInGBs");
   auto ocpu = read_constraints(f, "ocpuConstraints", "min", "max");

@@ -14,10 +14,24 @@ bool header_less::operator()(const std::string& a, const std::string& b) const {
   });
 }
 
+void header_list::emplace(std::string_view name, std::string value) {
+  std::string lower(name);
+  for (auto& c : lower)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  items_.emplace_back(std::move(lower), std::move(value));
+}
+
+const std::string* header_list::find(std::string_view name) const noexcept {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (const auto& [k, v] : items_)
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [&](char a, char b) { return a == lower(b); }))
+      return &v;
+  return nullptr;
+}
+
 std::optional<std::string> api_request::header(std::string_view name) const {
-  auto it = headers.find(std::string(name));
-  if (it == headers.end()) return std::nullopt;
-  return it->second;
+  if (const auto* v = headers.find(name)) return *v;
+  return std::nullopt;
 }
 
 std::optional<std::string> api_request::query_value(const std::string& name) const {

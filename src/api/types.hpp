@@ -9,13 +9,26 @@
 #include <utility>
 #include <vector>
 
+#include <boost/json/value.hpp>
+
 namespace ocifake::detail {
 
 // Case-insensitive header names, as HTTP has them.
 struct header_less {
   bool operator()(const std::string& a, const std::string& b) const;
 };
-using header_map = std::multimap<std::string, std::string, header_less>;
+
+// A request's headers, in arrival order, names lower-cased as they are added; lookups ignore case
+// and find the first of a repeated name. A request has a handful, so a scan beats any tree.
+class header_list {
+public:
+  void emplace(std::string_view name, std::string value);
+  const std::string* find(std::string_view name) const noexcept;
+  std::size_t size() const noexcept { return items_.size(); }
+
+private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
 
 struct api_request {
   std::string method;
@@ -23,8 +36,11 @@ struct api_request {
   std::string operation;             // "CreateImage"
   std::vector<std::string> params;   // decoded path parameters, in order ({imageId}, {shapeName})
   std::multimap<std::string, std::string> query;  // percent-decoded ('+' stays '+')
-  header_map headers;
+  header_list headers;
   std::string body;
+  // The body as JSON, when it parses: dispatch parses it before it takes the store's lock, and
+  // parse_body_object(req) takes it from here (once) rather than parsing again.
+  mutable std::optional<boost::json::value> parsed_body;
 
   std::optional<std::string> header(std::string_view name) const;
   std::optional<std::string> query_value(const std::string& name) const;

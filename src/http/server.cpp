@@ -144,12 +144,13 @@ void server::impl::record(journal_entry e) {
 
 void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) {
   // opc-request-id on every answer: the client's, extended as OCI does, or a new one.
+  detail::api_request req;
+  for (const auto& [k, v] : hreq.headers) req.headers.emplace(k, v);
   std::string request_id = request_ids.request_id();
-  auto client_id = hreq.get_header_value("opc-request-id");
   bool bad_request_id = false;
-  if (hreq.has_header("opc-request-id")) {
-    if (valid_request_id(client_id))
-      request_id = client_id + "/" + request_id + "/" + request_ids.request_id();
+  if (const auto* client_id = req.headers.find("opc-request-id")) {
+    if (valid_request_id(*client_id))
+      request_id = *client_id + "/" + request_id + "/" + request_ids.request_id();
     else
       bad_request_id = true;
   }
@@ -167,13 +168,11 @@ void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) 
   entry.method = hreq.method;
   entry.path = path;
   entry.request_id = request_id;
-  entry.retry_token = hreq.get_header_value("opc-retry-token");
+  if (const auto* token = req.headers.find("opc-retry-token")) entry.retry_token = *token;
 
-  detail::api_request req;
   req.method = hreq.method;
   req.path = path;
   req.body = hreq.body;
-  for (const auto& [k, v] : hreq.headers) req.headers.emplace(k, v);
 
   auto finish = [&](const detail::api_response& r) {
     write_answer(res, r);

@@ -9,15 +9,41 @@ namespace ocifake::detail {
 
 namespace json = boost::json;
 
-boost::json::object parse_body_object(std::string_view body) {
-  boost::system::error_code ec;
+namespace {
+
+json::parse_options body_options() {
   json::parse_options opts;
   opts.max_depth = 64;
-  json::value v = json::parse(body, ec, {}, opts);
-  if (ec) throw api_error{400, "CannotParseRequest", "the request body is not valid JSON: " + ec.message()};
+  return opts;
+}
+
+json::object body_object(json::value v) {
   auto* o = v.if_object();
   if (!o) throw api_error{400, "InvalidParameter", "the request body must be a JSON object"};
   return std::move(*o);
+}
+
+}  // namespace
+
+std::optional<json::value> parse_body(std::string_view body) {
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec, {}, body_options());
+  if (ec) return std::nullopt;
+  return v;
+}
+
+boost::json::object parse_body_object(std::string_view body) {
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec, {}, body_options());
+  if (ec) throw api_error{400, "CannotParseRequest", "the request body is not valid JSON: " + ec.message()};
+  return body_object(std::move(v));
+}
+
+boost::json::object parse_body_object(const api_request& req) {
+  if (!req.parsed_body) return parse_body_object(req.body);
+  json::value v = std::move(*req.parsed_body);
+  req.parsed_body.reset();
+  return body_object(std::move(v));
 }
 
 bool is_ocid(std::string_view s) noexcept {

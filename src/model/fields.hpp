@@ -19,6 +19,10 @@ namespace ocifake::detail {
 // The body as a JSON object: 400 CannotParseRequest for text that is not JSON (an empty body
 // included), 400 InvalidParameter for JSON that is not an object.
 boost::json::object parse_body_object(std::string_view body);
+// The same for a request's body, taking the JSON dispatch parsed ahead when there is some.
+boost::json::object parse_body_object(const api_request& req);
+// The body parsed as parse_body_object parses it; nothing when it is not JSON.
+std::optional<boost::json::value> parse_body(std::string_view body);
 
 // ocid1.<type>.<realm>.[region][.future].<unique>
 bool is_ocid(std::string_view s) noexcept;
