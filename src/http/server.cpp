@@ -97,6 +97,14 @@ void write_answer(httplib::Response& res, const detail::api_response& r) {
   if (!r.body.empty() || r.status != 204) res.set_content(r.body, r.content_type.c_str());
 }
 
+void write_answer(httplib::Response& res, detail::api_response&& r) {
+  res.status = r.status;
+  for (const auto& [k, v] : r.headers) res.set_header(k, v);
+  if (r.body.empty() && r.status == 204) return;
+  res.set_header("Content-Type", r.content_type);  // what set_content does, without copying the body
+  res.body = std::move(r.body);
+}
+
 // ---------------------------------------------------------------- server::impl
 
 server::impl::impl(server_options o)
@@ -121,6 +129,12 @@ bool server::impl::wait_for(std::chrono::milliseconds d) {
 }
 
 void server::impl::record(journal_entry e) {
+  std::shared_ptr<const std::function<void(const journal_entry&)>> l;
+  {
+    std::lock_guard lock(request_listener_mutex);
+    l = request_listener;
+  }
+  std::optional<journal_entry> dropped;  // freed after the lock is released
   {
     std::lock_guard lock(journal_mutex);
     if (e.seq == 0) e.seq = ++journal_seq;
@@ -128,13 +142,15 @@ void server::impl::record(journal_entry e) {
     // hung or lost its answer ends after later ones, so it goes back to its place.
     auto pos = journal.end();
     while (pos != journal.begin() && std::prev(pos)->seq > e.seq) --pos;
-    journal.insert(pos, e);
+    if (l)
+      journal.insert(pos, e);
+    else
+      journal.insert(pos, std::move(e));  // nobody else reads it
+    if (journal.size() > options.journal_limit) {
+      dropped.emplace(std::move(journal.front()));
+      journal.pop_front();
+    }
     while (journal.size() > options.journal_limit) journal.pop_front();
-  }
-  std::shared_ptr<const std::function<void(const journal_entry&)>> l;
-  {
-    std::lock_guard lock(request_listener_mutex);
-    l = request_listener;
   }
   if (l) {
     std::lock_guard lock(request_listener_call_mutex);
@@ -174,11 +190,11 @@ void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) 
   req.path = path;
   req.body = hreq.body;
 
-  auto finish = [&](const detail::api_response& r) {
-    write_answer(res, r);
+  auto finish = [&](detail::api_response r) {
     entry.status = r.status;
     entry.replayed = r.replayed;
-    entry.changes = r.changes;
+    entry.changes = std::move(r.changes);
+    write_answer(res, std::move(r));
     record(std::move(entry));
   };
 

@@ -100,6 +100,7 @@ struct server::impl {
 };
 
 void write_answer(httplib::Response& res, const detail::api_response& r);
+void write_answer(httplib::Response& res, detail::api_response&& r);  // moves the body
 
 namespace detail {
 // Admin API under /_ocifake/ (admin.cpp). `sub` is the path below /_ocifake/.
