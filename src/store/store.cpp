@@ -172,7 +172,7 @@ const instance_record& store::add_instance(const ocifake::instance_spec& spec) {
 image_record& store::add_image(image_record r) {
   r.seq = next_seq++;
   if (r.etag.empty()) r.etag = ids_.etag();
-  by_time.emplace(ms_of(r.time_created), r.seq);
+  by_time.emplace_hint(by_time.end(), ms_of(r.time_created), r.seq);  // where a new image usually goes
   by_name.emplace(r.display_name, r.seq);
   auto seq = r.seq;
   auto id = r.id;
@@ -244,6 +244,7 @@ void store::evaluate_work_request(work_request_record& wr, bool counted) {
 
 void store::evaluate_all() {
   std::vector<std::uint64_t> seqs(in_flight.begin(), in_flight.end());
+  std::sort(seqs.begin(), seqs.end());  // in creation order, whatever the hash table's
   for (auto seq : seqs)
     if (auto* img = image_at(seq)) evaluate(*img, false);
 }

@@ -146,7 +146,7 @@ public:
   std::set<object_key> objects;        // non-empty: strict
   std::unordered_map<std::string, retry_entry> retry_tokens;
   std::uint64_t next_seq = 1;  // shared by images and work requests
-  std::set<std::uint64_t> in_flight;  // the seq of every image with a phase running
+  std::unordered_set<std::uint64_t> in_flight;  // the seq of every image with a phase running
 
   // Ordered views for paging (see api/images.cpp): (timeCreated ms, seq) and (displayName, seq).
   std::set<std::pair<std::int64_t, std::uint64_t>> by_time;

@@ -23,13 +23,9 @@ struct fixture {
   std::string instance_id;
 
   fixture() {
-    detail::instance_record inst;
-    inst.id = instance_id = store.ids().ocid("instance", "phx");
-    inst.compartment_id = compartment;
-    inst.operating_system = "Oracle Linux";
-    inst.operating_system_version = "8";
-    inst.launch_mode = "PARAVIRTUALIZED";
-    store.instances.emplace(inst.id, inst);
+    ocifake::instance_spec spec;
+    spec.compartment_id = compartment;
+    instance_id = store.add_instance(spec).id;
   }
 
   detail::api_request create_request() const {
