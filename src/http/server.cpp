@@ -301,6 +301,8 @@ void server::impl::carry_out(const detail::fault_decision& fault, const httplib:
     entry.replayed = answer->replayed;
   }
   auto socket = [&] { return detail::find_socket(port, hreq.remote_addr, hreq.remote_port); };
+  // The entry of an answer that never comes is written before the connection goes: a client that
+  // sees the reset and reads the journal at once finds it there.
   auto no_answer = [&] {
     // httplib writes whatever the handler leaves into a socket that is already shut down.
     res.status = 500;
@@ -333,18 +335,22 @@ void server::impl::carry_out(const detail::fault_decision& fault, const httplib:
         if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
         if (detail::peer_gone(fd)) break;
       }
-      detail::shutdown_socket(fd);
       no_answer();
+      detail::shutdown_socket(fd);
       return;
     }
-    case fault_action::reset:
-      detail::reset_socket(socket());
+    case fault_action::reset: {
+      int fd = socket();
       no_answer();
+      detail::reset_socket(fd);
       return;
-    case fault_action::close:
-      detail::shutdown_socket(socket());
+    }
+    case fault_action::close: {
+      int fd = socket();
       no_answer();
+      detail::shutdown_socket(fd);
       return;
+    }
     case fault_action::malformed:
       res.status = 200;
       res.set_content("<html><body><h1>502 Bad Gateway</h1></body></html>", "application/json");
@@ -370,10 +376,10 @@ void server::impl::carry_out(const detail::fault_decision& fault, const httplib:
         head += "opc-request-id: " + res.get_header_value("opc-request-id") + "\r\n";
         for (const auto& [k, v] : r.headers) head += k + ": " + v + "\r\n";
         int fd = socket();
-        detail::send_all(fd, head);
-        detail::shutdown_socket(fd);
         res.status = 500;  // written into the closed connection, and lost
         record(std::move(entry));
+        detail::send_all(fd, head);
+        detail::shutdown_socket(fd);
         return;
       }
       res.status = r.status;
