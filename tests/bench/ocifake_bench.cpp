@@ -3,13 +3,15 @@
 // disturbs both alike. tests/bench/run.sh drives it; every result is one "name<TAB>value" line.
 //
 //   ocifake_bench startstop  [--cycles N]    construct + first answer + destroy, both servers
-//   ocifake_bench latency    [--requests N] [--block N]
-//                                            one keep-alive connection: CreateImage, GetImage
+//   ocifake_bench latency    [--requests N] [--block N] [--cpu N]
+//                                            one keep-alive connection: CreateImage, GetImage;
+//                                            --cpu: the whole process on that one CPU
 //   ocifake_bench serve                      both servers until SIGINT/SIGTERM, for wrk
 //   ocifake_bench list       [--images N] [--journal-limit N] [--no-walk]
 //                                            ListImages pages over N images; RSS per image
 //   ocifake_bench lifecycles [--cycles N]    threads and descriptors before and after N servers
 #include <malloc.h>
+#include <sched.h>
 #include <signal.h>
 
 #include <cstdio>
@@ -145,7 +147,23 @@ int startstop(std::size_t cycles) {
 
 // ---------------------------------------------------------------- (b) single-connection latency
 
-int latency(std::size_t requests, std::size_t block) {
+// With `cpu` (>= 0) the whole process, client and servers' threads, runs on that one CPU: every
+// wake-up is then a switch on one core, and the figure is the work each server does for a request.
+// Without it, whether the client's and the worker's wake-ups cross CPUs is up to the scheduler,
+// which on a virtual machine costs tens of microseconds each way and follows from how many threads
+// each server keeps, not from what they do (docs/performance.md).
+int latency(std::size_t requests, std::size_t block, int cpu) {
+  std::string prefix = "latency.";
+  if (cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof set, &set) != 0) {
+      std::perror("ocifake_bench latency: sched_setaffinity");
+      return 1;
+    }
+    prefix = "latency_pinned.";
+  }
   ocifake::server fake;
   auto instance = fake.add_instance({.compartment_id = compartment});
   bench::baseline_server bare(canned_image_body());
@@ -186,7 +204,7 @@ int latency(std::size_t requests, std::size_t block) {
         (fake ? cpu_f : cpu_b) += bench::cpu_micros() - cpu0;
       }
     }
-    const std::string name = std::string("latency.") + o.name;
+    const std::string name = prefix + o.name;
     // CPU time per request barely depends on what else the machine runs, unlike wall time.
     report(name + ".ocifake.cpu_us", cpu_f / static_cast<double>(f.size()));
     report(name + ".baseline.cpu_us", cpu_b / static_cast<double>(b.size()));
@@ -346,7 +364,9 @@ int main(int argc, char** argv) {
   const std::string what = argc > 1 ? argv[1] : "";
   try {
     if (what == "startstop") return startstop(flag(argc, argv, "--cycles", 1000));
-    if (what == "latency") return latency(flag(argc, argv, "--requests", 5000), flag(argc, argv, "--block", 50));
+    if (what == "latency")
+      return latency(flag(argc, argv, "--requests", 5000), flag(argc, argv, "--block", 50),
+                     has_flag(argc, argv, "--cpu") ? static_cast<int>(flag(argc, argv, "--cpu", 0)) : -1);
     if (what == "serve") return serve();
     if (what == "list")
       return list(flag(argc, argv, "--images", 100000), flag(argc, argv, "--journal-limit", 100000),
