@@ -322,7 +322,7 @@ api_response list_images(store& s, const api_request& req) {
     }
   };
   if (by_name) {
-    auto& index = s.by_name;
+    auto& index = s.by_name();
     auto key_text = [](const std::string& k) { return k; };
     std::pair<std::string, std::uint64_t> key;
     if (after) key = {after->key, after->seq};

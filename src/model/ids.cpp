@@ -9,13 +9,16 @@ std::uint64_t id_generator::next() {
 
 std::string id_generator::ocid(const std::string& type, const std::string& region) {
   static constexpr char alphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
-  std::string unique = "aaaaaaaa";
+  std::string id;
+  id.reserve(6 + type.size() + 5 + region.size() + 1 + 60);
+  id.append("ocid1.").append(type).append(".oc1.").append(region).append(".aaaaaaaa");
+  const auto end = id.size() + 52;
   std::lock_guard lock(mutex_);
-  while (unique.size() < 60) {
+  while (id.size() < end) {
     auto r = rng_();
-    for (int i = 0; i < 12 && unique.size() < 60; ++i, r >>= 5) unique += alphabet[r & 31];
+    for (int i = 0; i < 12 && id.size() < end; ++i, r >>= 5) id += alphabet[r & 31];
   }
-  return "ocid1." + type + ".oc1." + region + "." + unique;
+  return id;
 }
 
 namespace {

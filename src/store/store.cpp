@@ -169,11 +169,19 @@ const instance_record& store::add_instance(const ocifake::instance_spec& spec) {
   return instances.insert_or_assign(id, std::move(r)).first->second;
 }
 
-image_record& store::add_image(image_record r) {
+const store::name_index_type& store::by_name() {
+  if (!by_name_) {
+    by_name_.emplace();
+    for (const auto& [id, r] : images) by_name_->emplace(r.display_name, r.seq);
+  }
+  return *by_name_;
+}
+
+image_record& store::add_image(image_record&& r) {
   r.seq = next_seq++;
   if (r.etag.empty()) r.etag = ids_.etag();
   by_time.emplace_hint(by_time.end(), ms_of(r.time_created), r.seq);  // where a new image usually goes
-  by_name.emplace(r.display_name, r.seq);
+  if (by_name_) by_name_->emplace(r.display_name, r.seq);
   auto seq = r.seq;
   auto id = r.id;
   auto& stored = images.insert_or_assign(std::move(id), std::move(r)).first->second;
@@ -184,9 +192,9 @@ image_record& store::add_image(image_record r) {
 
 void store::rename_image(image_record& r, std::string name) {
   if (name == r.display_name) return;
-  by_name.erase({r.display_name, r.seq});
+  if (by_name_) by_name_->erase({r.display_name, r.seq});
   r.display_name = std::move(name);
-  by_name.emplace(r.display_name, r.seq);
+  if (by_name_) by_name_->emplace(r.display_name, r.seq);
 }
 
 image_record* store::find_image(const std::string& id) {
@@ -469,7 +477,7 @@ void store::clear() {
   objects.clear();
   retry_tokens.clear();
   by_time.clear();
-  by_name.clear();
+  by_name_.reset();
   by_seq_.clear();
   in_flight.clear();
   per_image_progress.clear();

@@ -149,14 +149,17 @@ public:
   std::unordered_set<std::uint64_t> in_flight;  // the seq of every image with a phase running
 
   // Ordered views for paging (see api/images.cpp): (timeCreated ms, seq) and (displayName, seq).
+  // The second is built the first time a list is sorted by name, and kept from then on: most
+  // servers never need it, and it is the costliest index to keep.
+  using name_index_type = std::set<std::pair<std::string, std::uint64_t>>;
   std::set<std::pair<std::int64_t, std::uint64_t>> by_time;
-  std::set<std::pair<std::string, std::uint64_t>> by_name;
+  const name_index_type& by_name();
   // The image a seq belongs to; null for a work request's seq.
   image_record* image_at(std::uint64_t seq) const { return seq < by_seq_.size() ? by_seq_[seq] : nullptr; }
 
   // Registers (or replaces) an instance; generates its OCID when the spec has none.
   const instance_record& add_instance(const ocifake::instance_spec& spec);
-  image_record& add_image(image_record r);            // assigns seq, indexes, etag
+  image_record& add_image(image_record&& r);          // assigns seq, indexes, etag
   void rename_image(image_record& r, std::string name);  // keeps by_name in step
   void touch(image_record& r) { r.etag = ids_.etag(); }  // a new etag after every change
 
@@ -203,6 +206,7 @@ private:
   void finish_phase(image_record& img, bool ok, const std::string& message);
   void log(work_request_record& wr, std::string message);
   std::vector<image_record*> by_seq_;  // indexed by seq
+  std::optional<name_index_type> by_name_;
   const ocifake::clock* clock_;
   std::string region_;
   id_generator ids_;

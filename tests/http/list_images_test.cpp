@@ -94,6 +94,23 @@ TEST_CASE_METHOD(fixture, "ListImages sorts by DISPLAYNAME ascending by default,
         std::vector<std::string>{lower2, lower, upper, digit});
 }
 
+TEST_CASE_METHOD(fixture, "ListImages by DISPLAYNAME keeps up with images created, renamed and reset after the first",
+                 "[http][list]") {
+  // The name order is built when a list first asks for it, then kept up to date.
+  auto b = named("b"), d = named("d");
+  CHECK(test::ids_of(list("&sortBy=DISPLAYNAME").array()) == std::vector<std::string>{b, d});
+  auto a = named("a"), c3 = named("c");
+  REQUIRE(put("/20160918/images/" + d, R"({"displayName":"0-first"})").status == 200);
+  CHECK(test::ids_of(list("&sortBy=DISPLAYNAME").array()) == std::vector<std::string>{d, a, b, c3});
+  fake.reset();
+  instance = fake.add_instance({.compartment_id = test::compartment});
+  CHECK(list("&sortBy=DISPLAYNAME").array().empty());
+  auto e = named("e"), f = named("f");
+  CHECK(test::ids_of(list("&sortBy=DISPLAYNAME").array()) == std::vector<std::string>{e, f});
+  REQUIRE(put("/20160918/images/" + f, R"({"displayName":"0-first"})").status == 200);
+  CHECK(test::ids_of(list("&sortBy=DISPLAYNAME").array()) == std::vector<std::string>{f, e});
+}
+
 TEST_CASE_METHOD(fixture, "ListImages refuses an unknown sortBy or sortOrder, naming it", "[http][list]") {
   for (auto [query, field] : {std::pair{"&sortBy=NAME", "sortBy"}, {"&sortBy=displayname", "sortBy"},
                               {"&sortOrder=DOWN", "sortOrder"}, {"&sortOrder=asc", "sortOrder"}}) {
