@@ -1,5 +1,5 @@
 #pragma once
-// The server's parts, shared by the http layer's files (server.cpp, admin.cpp).
+// The server's parts, shared by the http layer's files (server, pipeline, fault actions, pool, admin).
 
 #include <atomic>
 #include <condition_variable>

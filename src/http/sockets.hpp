@@ -21,4 +21,8 @@ void send_all(int fd, const std::string& bytes);
 // True when the peer has closed or reset its side.
 bool peer_gone(int fd);
 
+// True for "localhost" and the loopback addresses (127.0.0.0/8, ::1): the hosts a server may listen
+// on without allow_remote.
+bool is_loopback(const std::string& host);
+
 }  // namespace ocifake::detail

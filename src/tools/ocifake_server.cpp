@@ -4,8 +4,6 @@
 // The first stdout line says where it listens, so a parent process can read the port; each request
 // is one line on stderr; SIGINT and SIGTERM stop it with status 0. Usage mistakes exit 2, a server
 // that cannot start (address in use, bad scenario or key file) exits 1.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <pthread.h>
 
 #include <charconv>
@@ -20,6 +18,8 @@
 #include <vector>
 
 #include <ocifake/ocifake.hpp>
+
+#include "http/sockets.hpp"  // is_loopback, as the server itself decides it
 
 namespace {
 
@@ -67,15 +67,6 @@ struct cli {
   bool quiet = false;
   bool help = false;
 };
-
-bool is_loopback(const std::string& host) {
-  if (host == "localhost") return true;
-  in_addr a4{};
-  if (inet_pton(AF_INET, host.c_str(), &a4) == 1) return (ntohl(a4.s_addr) >> 24) == 127;
-  in6_addr a6{};
-  if (inet_pton(AF_INET6, host.c_str(), &a6) == 1) return IN6_IS_ADDR_LOOPBACK(&a6);
-  return false;
-}
 
 template <class T>
 T number(const std::string& flag, const std::string& text, T max) {
@@ -143,7 +134,7 @@ cli parse(int argc, char** argv) {
     }
   }
   if (c.help) return c;
-  if (!c.options.allow_remote && !is_loopback(c.options.host))
+  if (!c.options.allow_remote && !ocifake::detail::is_loopback(c.options.host))
     throw usage_mistake{"refusing --host " + c.options.host +
                         ": it is not a loopback address; add --allow-remote (with --admin-token) to serve beyond "
                         "this machine"};

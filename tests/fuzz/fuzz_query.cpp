@@ -35,7 +35,7 @@ struct world {
   }
 };
 
-// The query string as server.cpp splits it: '&'-separated pairs, %XX escapes, '+' kept literal.
+// The query string as the pipeline (src/http/pipeline.cpp) splits it: '&'-separated pairs, %XX escapes, '+' kept literal.
 bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& out) {
   std::size_t start = 0;
   while (start < raw.size()) {

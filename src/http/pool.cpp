@@ -1,0 +1,50 @@
+// The worker pool httplib runs connections on: threads started on demand up to a limit.
+#include <pthread.h>
+#include <signal.h>
+
+#include "http/server_impl.hpp"
+
+namespace ocifake {
+
+void elastic_pool::enqueue(std::function<void()> fn) {
+  {
+    std::lock_guard lock(mutex_);
+    jobs_.push_back(std::move(fn));
+    if (jobs_.size() > idle_ && threads_.size() < max_) threads_.emplace_back([this] { work(); });
+  }
+  // After unlocking: a worker woken under the lock would block on it at once, and the unlock
+  // would have to wake it a second time.
+  cv_.notify_one();
+}
+
+void elastic_pool::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    shutting_down_ = true;
+  }
+  if (before_join_) before_join_();
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void elastic_pool::work() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(mutex_);
+      ++idle_;
+      cv_.wait(lock, [&] { return shutting_down_ || !jobs_.empty(); });
+      --idle_;
+      if (jobs_.empty()) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();
+  }
+}
+
+}  // namespace ocifake
