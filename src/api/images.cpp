@@ -17,22 +17,6 @@ namespace {
 
 constexpr std::size_t max_data_volumes = 32;
 
-// Validates launchOptions; the given values override the mode's defaults.
-launch_options read_launch_options(const json::object* given, std::string_view mode) {
-  launch_options o = default_launch_options(mode);
-  if (!given) return o;
-  field_reader f(*given, "launchOptions.");
-  if (auto v = f.enumeration("bootVolumeType", volume_types)) o.boot_volume_type = table_entry(volume_types, *v);
-  if (auto v = f.enumeration("firmware", firmwares)) o.firmware = table_entry(firmwares, *v);
-  if (auto v = f.enumeration("networkType", network_types)) o.network_type = table_entry(network_types, *v);
-  if (auto v = f.enumeration("remoteDataVolumeType", volume_types))
-    o.remote_data_volume_type = table_entry(volume_types, *v);
-  if (auto v = f.boolean("isPvEncryptionInTransitEnabled")) o.is_pv_encryption_in_transit_enabled = *v;
-  if (auto v = f.boolean("isConsistentVolumeNamingEnabled")) o.is_consistent_volume_naming_enabled = *v;
-  if (auto v = f.boolean("isEncryptionInTransitEnabled")) o.is_encryption_in_transit_enabled = *v;
-  return o;
-}
-
 // https://objectstorage.<region>.oraclecloud.com/n/<namespace>/b/<bucket>/o/<object>, and the
 // pre-authenticated form .../p/<token>/n/... : the object the URI names, when it names one.
 std::optional<object_key> object_from_uri(std::string_view uri) {
@@ -216,7 +200,12 @@ api_response create_image(store& s, const api_request& req) {
     p = phase::import;
     operation_type = "Import Image";
   }
-  img.launch_options = read_launch_options(launch_options, img.launch_mode);
+  if (launch_options) {
+    field_reader lf(*launch_options, "launchOptions.");
+    img.launch_options = read_launch_options(lf, img.launch_mode);
+  } else {
+    img.launch_options = default_launch_options(img.launch_mode);
+  }
 
   auto& stored = s.add_image(std::move(img));
   auto wr_id = s.start_phase(stored, p, operation_type, "CREATED");

@@ -152,22 +152,9 @@ void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) 
     }
   }
   // Query: %XX escapes only; '+' is a literal plus, as the OCI SDKs send it.
-  std::size_t start = 0;
-  while (start < raw_query.size()) {
-    auto amp = raw_query.find('&', start);
-    if (amp == std::string::npos) amp = raw_query.size();
-    auto pair = std::string_view(raw_query).substr(start, amp - start);
-    start = amp + 1;
-    if (pair.empty()) continue;
-    auto eq = pair.find('=');
-    bool ok_key = true, ok_value = true;
-    auto key = detail::percent_decode(pair.substr(0, eq), ok_key);
-    auto value = eq == std::string_view::npos ? std::string() : detail::percent_decode(pair.substr(eq + 1), ok_value);
-    if (!ok_key || !ok_value) {
-      finish(detail::error_response(400, "InvalidParameter", key + ": invalid percent-escape in the query string"));
-      return;
-    }
-    req.query.emplace(std::move(key), std::move(value));
+  if (std::string bad_key; !detail::parse_query(raw_query, req.query, bad_key)) {
+    finish(detail::error_response(400, "InvalidParameter", bad_key + ": invalid percent-escape in the query string"));
+    return;
   }
 
   detail::fault_request fr;

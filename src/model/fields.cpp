@@ -205,6 +205,27 @@ std::string percent_decode(std::string_view s, bool& ok) {
   return out;
 }
 
+bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& out, std::string& bad_key) {
+  std::size_t start = 0;
+  while (start < raw.size()) {
+    auto amp = raw.find('&', start);
+    if (amp == std::string_view::npos) amp = raw.size();
+    auto pair = raw.substr(start, amp - start);
+    start = amp + 1;
+    if (pair.empty()) continue;
+    auto eq = pair.find('=');
+    bool ok_key = true, ok_value = true;
+    auto key = percent_decode(pair.substr(0, eq), ok_key);
+    auto value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), ok_value);
+    if (!ok_key || !ok_value) {
+      bad_key = std::move(key);
+      return false;
+    }
+    out.emplace(std::move(key), std::move(value));
+  }
+  return true;
+}
+
 std::string default_image_name(std::chrono::system_clock::time_point t) {
   auto secs = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};

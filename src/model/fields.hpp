@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -65,6 +66,10 @@ constexpr int first_year = 1970, last_year = 2199;
 // Percent-decoding as OCI clients need it: %XX only ('+' stays '+'). An invalid escape is kept as
 // it is and makes ok false.
 std::string percent_decode(std::string_view s, bool& ok);
+// A query string as OCI clients send it: '&'-separated pairs, %XX escapes only ('+' stays '+').
+// Empty pairs are skipped. False at the first pair with an invalid escape, whose key (decoded as
+// far as it goes) is left in `bad_key`.
+bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& out, std::string& bad_key);
 // The displayName of an image created without one: image-YYYYMMDD-HHMM.
 std::string default_image_name(std::chrono::system_clock::time_point t);
 

@@ -34,6 +34,23 @@ struct launch_options {
 // What OCI reports for a launch mode when the request gives no launch options.
 launch_options default_launch_options(std::string_view mode) noexcept;
 
+// The mode's defaults, with what `f` gives in their place. `f` validates as it reads (field_reader
+// for a request body, the scenario reader for a document): enumeration(key, table) and
+// boolean(key), each an optional.
+template <class Fields>
+launch_options read_launch_options(Fields& f, std::string_view mode) {
+  launch_options o = default_launch_options(mode);
+  if (auto v = f.enumeration("bootVolumeType", volume_types)) o.boot_volume_type = table_entry(volume_types, *v);
+  if (auto v = f.enumeration("firmware", firmwares)) o.firmware = table_entry(firmwares, *v);
+  if (auto v = f.enumeration("networkType", network_types)) o.network_type = table_entry(network_types, *v);
+  if (auto v = f.enumeration("remoteDataVolumeType", volume_types))
+    o.remote_data_volume_type = table_entry(volume_types, *v);
+  if (auto v = f.boolean("isPvEncryptionInTransitEnabled")) o.is_pv_encryption_in_transit_enabled = *v;
+  if (auto v = f.boolean("isConsistentVolumeNamingEnabled")) o.is_consistent_volume_naming_enabled = *v;
+  if (auto v = f.boolean("isEncryptionInTransitEnabled")) o.is_encryption_in_transit_enabled = *v;
+  return o;
+}
+
 // {bootVolumeType, firmware, networkType, remoteDataVolumeType, isPvEncryptionInTransitEnabled,
 //  isConsistentVolumeNamingEnabled, isEncryptionInTransitEnabled}
 boost::json::object to_json(const launch_options& o, boost::json::storage_ptr sp = {});

@@ -232,25 +232,6 @@ json::object defined_tags(const json::value& v, const std::string& path, const s
 constexpr std::string_view listing_types[] = {"COMMUNITY", "NONE"};
 constexpr std::string_view action_types[] = {"CREATED", "UPDATED", "DELETED", "RELATED", "IN_PROGRESS", "FAILED"};
 
-// The mode's defaults (the same CreateImage uses, so a seeded image looks like a created one),
-// with what the document gives in their place.
-launch_options read_launch_options(const json::value& v, const std::string& path, const std::string& source,
-                                   std::string_view mode) {
-  fields f(v, path, source,
-           {"bootVolumeType", "firmware", "networkType", "remoteDataVolumeType", "isPvEncryptionInTransitEnabled",
-            "isConsistentVolumeNamingEnabled", "isEncryptionInTransitEnabled"});
-  launch_options o = default_launch_options(mode);
-  if (auto e = f.enumeration("bootVolumeType", volume_types)) o.boot_volume_type = table_entry(volume_types, *e);
-  if (auto e = f.enumeration("firmware", firmwares)) o.firmware = table_entry(firmwares, *e);
-  if (auto e = f.enumeration("networkType", network_types)) o.network_type = table_entry(network_types, *e);
-  if (auto e = f.enumeration("remoteDataVolumeType", volume_types))
-    o.remote_data_volume_type = table_entry(volume_types, *e);
-  if (auto b = f.boolean("isPvEncryptionInTransitEnabled")) o.is_pv_encryption_in_transit_enabled = *b;
-  if (auto b = f.boolean("isConsistentVolumeNamingEnabled")) o.is_consistent_volume_naming_enabled = *b;
-  if (auto b = f.boolean("isEncryptionInTransitEnabled")) o.is_encryption_in_transit_enabled = *b;
-  return o;
-}
-
 shape_entry parse_shape(const json::value& v, const std::string& path, const std::string& source,
                         const std::string& image_id) {
   fields f(v, path, source, {"imageId", "shape", "memoryConstraints", "ocpuConstraints"},
@@ -325,10 +306,15 @@ scenario_image parse_image(const json::value& v, const std::string& path, const 
     }
     r.data_volumes = std::move(volumes);
   }
-  if (auto* l = f.value("launchOptions"))
-    r.launch_options = read_launch_options(*l, f.at("launchOptions"), source, r.launch_mode);
-  else
+  // The defaults CreateImage uses, so a seeded image looks like a created one.
+  if (auto* l = f.value("launchOptions")) {
+    fields lf(*l, f.at("launchOptions"), source,
+              {"bootVolumeType", "firmware", "networkType", "remoteDataVolumeType", "isPvEncryptionInTransitEnabled",
+               "isConsistentVolumeNamingEnabled", "isEncryptionInTransitEnabled"});
+    r.launch_options = read_launch_options(lf, r.launch_mode);
+  } else {
     r.launch_options = default_launch_options(r.launch_mode);
+  }
   if (auto t = f.time("timeCreated")) {
     r.time_created = *t;
     out.time_created_given = true;

@@ -35,25 +35,6 @@ struct world {
   }
 };
 
-// The query string as the pipeline (src/http/pipeline.cpp) splits it: '&'-separated pairs, %XX escapes, '+' kept literal.
-bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& out) {
-  std::size_t start = 0;
-  while (start < raw.size()) {
-    auto amp = raw.find('&', start);
-    if (amp == std::string_view::npos) amp = raw.size();
-    auto pair = raw.substr(start, amp - start);
-    start = amp + 1;
-    if (pair.empty()) continue;
-    auto eq = pair.find('=');
-    bool ok_key = true, ok_value = true;
-    auto key = detail::percent_decode(pair.substr(0, eq), ok_key);
-    auto value = eq == std::string_view::npos ? std::string() : detail::percent_decode(pair.substr(eq + 1), ok_value);
-    if (!ok_key || !ok_value) return false;
-    out.emplace(std::move(key), std::move(value));
-  }
-  return true;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -83,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& p : route.params) OCIFAKE_FUZZ_CHECK(!p.empty(), std::string(raw_path));
 
   auto req = ocifake_fuzz::request("ListImages", "GET", "/20160918/images");
-  if (!parse_query(raw_query, req.query)) return 0;  // 400 InvalidParameter in the server
+  if (std::string bad_key; !detail::parse_query(raw_query, req.query, bad_key)) return 0;  // 400 in the server
   if (control & 1) {
     auto scope = "ListImages\n" + req.query_value("compartmentId").value_or(ocifake_fuzz::compartment);
     req.query.erase("page");
