@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -25,14 +26,20 @@ class connection {
 public:
   explicit connection(std::uint16_t port) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd_ < 0) return;
+    if (fd_ < 0) {
+      error_ = errno;
+      return;
+    }
     int one = 1;
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) close();
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+      error_ = errno;
+      close();
+    }
   }
   ~connection() { close(); }
   connection(const connection&) = delete;
@@ -40,6 +47,7 @@ public:
   connection(connection&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
 
   bool ok() const { return fd_ >= 0; }
+  int error() const { return error_; }  // errno of a failed socket() or connect()
   int fd() const { return fd_; }
   void close() {
     if (fd_ >= 0) ::close(fd_);
@@ -111,6 +119,7 @@ public:
 
 private:
   int fd_ = -1;
+  int error_ = 0;
 };
 
 // A parsed answer: status 0 when none arrived.

@@ -3,12 +3,8 @@
 // (how many body bytes, a FIN or a RST), and a bounded wait for things the server does on its own
 // threads.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -19,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <thread>
+
+#include "raw_http.hpp"
 
 namespace test {
 
@@ -69,41 +67,29 @@ struct wire_reply {
 inline wire_reply exchange(std::uint16_t port, const std::string& request,
                            std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
   wire_reply out;
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) {
-    out.error = errno;
-    return out;
-  }
-  int yes = 1;
-  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    out.error = errno;
-    ::close(fd);
+  raw::connection c(port);
+  if (!c.ok()) {
+    out.error = c.error();
     return out;
   }
   std::size_t sent = 0;
   while (sent < request.size()) {
-    auto n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    auto n = ::send(c.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n <= 0) {
       out.error = errno;
-      ::close(fd);
       return out;
     }
     sent += static_cast<std::size_t>(n);
   }
   for (;;) {
-    pollfd p{fd, POLLIN, 0};
+    pollfd p{c.fd(), POLLIN, 0};
     int ready = ::poll(&p, 1, static_cast<int>(timeout.count()));
     if (ready == 0) {
       out.timed_out = true;
       break;
     }
     char buf[4096];
-    auto n = ::recv(fd, buf, sizeof buf, 0);
+    auto n = ::recv(c.fd(), buf, sizeof buf, 0);
     if (n > 0) {
       out.bytes.append(buf, static_cast<std::size_t>(n));
       continue;
@@ -114,7 +100,6 @@ inline wire_reply exchange(std::uint16_t port, const std::string& request,
       out.error = errno;
     break;
   }
-  ::close(fd);
   return out;
 }
 
