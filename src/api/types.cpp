@@ -14,17 +14,20 @@ bool header_less::operator()(const std::string& a, const std::string& b) const {
   });
 }
 
+namespace {
+// Header names are ASCII; no locale takes part.
+char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+}  // namespace
+
 void header_list::emplace(std::string_view name, std::string value) {
   std::string lower(name);
-  for (auto& c : lower)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (auto& c : lower) c = ascii_lower(c);
   items_.emplace_back(std::move(lower), std::move(value));
 }
 
 const std::string* header_list::find(std::string_view name) const noexcept {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
   for (const auto& [k, v] : items_)
-    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [&](char a, char b) { return a == lower(b); }))
+    if (std::equal(k.begin(), k.end(), name.begin(), name.end(), [](char a, char b) { return a == ascii_lower(b); }))
       return &v;
   return nullptr;
 }

@@ -15,6 +15,8 @@
 
 #include <ocifake/error.hpp>
 
+#include "model/fields.hpp"
+
 namespace ocifake::detail {
 
 namespace {
@@ -246,8 +248,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
     return n;
   };
   int day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2), second = number(23, 2);
-  // Years as parse_rfc3339 takes them (model/fields.hpp): beyond 2262 a system_clock time overflows.
-  if (day < 0 || year < 1970 || year > 2199 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
+  // Years as parse_rfc3339 takes them: beyond 2262 a system_clock time overflows.
+  if (day < 0 || year < first_year || year > last_year || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
       second > 60)
     return std::nullopt;
   std::chrono::year_month_day ymd{std::chrono::year(year),

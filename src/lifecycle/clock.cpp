@@ -1,6 +1,8 @@
 #include <ocifake/clock.hpp>
 #include <ocifake/error.hpp>
 
+#include "model/fields.hpp"
+
 namespace ocifake {
 
 namespace {
@@ -23,11 +25,12 @@ void clock::advance(std::chrono::milliseconds d) {
   {
     std::lock_guard lock(mutex_);
     // Beyond 2262 a system_clock time (64-bit nanoseconds) overflows; the clock stops well short,
-    // where the times a scenario may name end (model/fields.hpp).
-    constexpr auto latest = std::chrono::sys_days{std::chrono::year{2200} / 1 / 1};
+    // where the times a scenario may name end.
+    constexpr auto latest = std::chrono::sys_days{std::chrono::year{detail::last_year + 1} / 1 / 1};
     auto at = mode_ == clock_mode::manual ? manual_now_ : std::chrono::system_clock::now() + offset_;
     if (at >= latest || d > std::chrono::duration_cast<std::chrono::milliseconds>(latest - at))
-      throw usage_error("clock::advance: the clock cannot go past 2200-01-01T00:00:00Z");
+      throw usage_error("clock::advance: the clock cannot go past " + std::to_string(detail::last_year + 1) +
+                        "-01-01T00:00:00Z");
     if (mode_ == clock_mode::manual)
       manual_now_ += d;
     else
