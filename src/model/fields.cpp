@@ -46,6 +46,10 @@ boost::json::object parse_body_object(const api_request& req) {
   return body_object(std::move(v));
 }
 
+bool is_tag_value(const json::value& v) noexcept {
+  return v.is_string() || v.is_bool() || (v.is_number() && (!v.is_double() || std::isfinite(v.get_double())));
+}
+
 bool is_ocid(std::string_view s) noexcept {
   if (s.size() > 255 || s.substr(0, 6) != "ocid1.") return false;
   std::size_t parts = 1;
@@ -169,11 +173,8 @@ std::optional<json::object> field_reader::defined_tags(std::string_view key) con
     if (!inner) throw invalid_parameter(p, "must be an object of tag keys and values");
     for (const auto& kv : *inner) {
       if (kv.key().empty() || kv.key().size() > 100) throw invalid_parameter(p, "tag keys must be 1 to 100 characters long");
-      // A number too large for a double (1e400) parses as infinity, which JSON cannot write back.
-      const auto& tv = kv.value();
-      bool finite_number = tv.is_number() && (!tv.is_double() || std::isfinite(tv.get_double()));
-      if (!tv.is_string() && !finite_number && !tv.is_bool())
-        throw invalid_parameter(p + "." + std::string(kv.key()), "tag values must be strings");
+      if (!is_tag_value(kv.value()))
+        throw invalid_parameter(p + "." + std::string(kv.key()), "tag values must be strings, numbers or booleans");
     }
   }
   return *o;

@@ -25,6 +25,10 @@ boost::json::object parse_body_object(const api_request& req);
 // The body parsed as parse_body_object parses it; nothing when it is not JSON.
 std::optional<boost::json::value> parse_body(std::string_view body);
 
+// A defined tag's value: a string, a boolean, or a number JSON can write back (a number too large
+// for a double, such as 1e400, parses as infinity, which it cannot).
+bool is_tag_value(const boost::json::value& v) noexcept;
+
 // ocid1.<type>.<realm>.[region][.future].<unique>
 bool is_ocid(std::string_view s) noexcept;
 

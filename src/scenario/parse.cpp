@@ -219,10 +219,7 @@ json::object defined_tags(const json::value& v, const std::string& path, const s
     if (ns.key().empty() || ns.key().size() > 100 || !inner)
       fail(source, p, "an object of tag keys and values (a tag namespace of 1 to 100 characters)");
     for (const auto& kv : *inner) {
-      // A number too large for a double (1e400) parses as infinity, which JSON cannot write back.
-      const auto& tv = kv.value();
-      bool finite_number = tv.is_number() && (!tv.is_double() || std::isfinite(tv.get_double()));
-      if (kv.key().empty() || kv.key().size() > 100 || !(tv.is_string() || finite_number || tv.is_bool()))
+      if (kv.key().empty() || kv.key().size() > 100 || !is_tag_value(kv.value()))
         fail(source, member_path(p, kv.key()), "a string, number or boolean tag value");
     }
   }
