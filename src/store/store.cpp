@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <stdexcept>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -178,15 +179,17 @@ const store::name_index_type& store::by_name() {
 }
 
 image_record& store::add_image(image_record&& r) {
-  r.seq = next_seq++;
-  if (r.etag.empty()) r.etag = ids_.etag();
-  by_time.emplace_hint(by_time.end(), ms_of(r.time_created), r.seq);  // where a new image usually goes
-  if (by_name_) by_name_->emplace(r.display_name, r.seq);
-  auto seq = r.seq;
   auto id = r.id;
-  auto& stored = images.insert_or_assign(std::move(id), std::move(r)).first->second;
-  if (by_seq_.size() <= seq) by_seq_.resize(std::max<std::size_t>(seq + 1, by_seq_.size() * 2), nullptr);
-  by_seq_[seq] = &stored;
+  auto [it, inserted] = images.try_emplace(std::move(id), std::move(r));
+  // CreateImage makes a new OCID and a scenario refuses ids the server has: never a client's doing.
+  if (!inserted) throw std::logic_error("store::add_image: image " + it->first + " exists already");
+  auto& stored = it->second;
+  stored.seq = next_seq++;
+  if (stored.etag.empty()) stored.etag = ids_.etag();
+  by_time.emplace_hint(by_time.end(), ms_of(stored.time_created), stored.seq);  // where a new image usually goes
+  if (by_name_) by_name_->emplace(stored.display_name, stored.seq);
+  if (by_seq_.size() <= stored.seq) by_seq_.resize(std::max<std::size_t>(stored.seq + 1, by_seq_.size() * 2), nullptr);
+  by_seq_[stored.seq] = &stored;
   return stored;
 }
 

@@ -159,7 +159,7 @@ public:
 
   // Registers (or replaces) an instance; generates its OCID when the spec has none.
   const instance_record& add_instance(const ocifake::instance_spec& spec);
-  image_record& add_image(image_record&& r);          // assigns seq, indexes, etag
+  image_record& add_image(image_record&& r);  // a new id: assigns seq, indexes, etag
   void rename_image(image_record& r, std::string name);  // keeps by_name in step
   void touch(image_record& r) { r.etag = ids_.etag(); }  // a new etag after every change
 
