@@ -3,6 +3,7 @@
 /// The one clock that drives everything time-dependent in a server: lifecycle durations,
 /// `timeCreated`, work-request times, retry-token expiry and fault windows.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -28,7 +29,12 @@ public:
   /// 2200-01-01T00:00:00Z, are refused with `usage_error`.
   void advance(std::chrono::milliseconds d);
   /// Which way the clock moves.
-  clock_mode mode() const noexcept { return mode_; }
+  clock_mode mode() const noexcept { return mode_.load(); }
+  /// Switches how the clock moves. To `manual`: it stands at the time it reads now. To `real`: it
+  /// follows the system clock again (what `advance()` and `set()` added is dropped). Switching to
+  /// the mode it already has changes nothing. Loading a scenario whose `clock` differs does this.
+  ///     fake.clock().set_mode(ocifake::clock_mode::manual);  // time stands still from here
+  void set_mode(clock_mode m);
 
   /// Internal: constructed by the server.
   clock(clock_mode mode, time_point start);
@@ -42,7 +48,7 @@ public:
   void set(time_point t);
 
 private:
-  clock_mode mode_;
+  std::atomic<clock_mode> mode_;  // changed under mutex_; read without it by mode()
   mutable std::mutex mutex_;
   std::chrono::milliseconds offset_{0};  // real: added to the system clock
   time_point manual_now_;                // manual: the current time

@@ -31,8 +31,8 @@ public:
   const std::string& name() const;
   /// The scenario's `description` (may be empty).
   const std::string& description() const;
-  /// The scenario's `clock`, when it names one: a server it is applied to must run that clock,
-  /// so start it with `server_options{.clock = *s.clock()}`.
+  /// The scenario's `clock`, when it names one: applying the scenario switches the server's clock
+  /// to that mode.
   std::optional<clock_mode> clock() const;
   /// The scenario's `seed`, when it gives one (applying the scenario reseeds the server's OCIDs).
   std::optional<std::uint64_t> seed() const;

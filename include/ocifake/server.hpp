@@ -63,15 +63,21 @@ public:
   /// Back to the state the server started with (its start-up scenarios, or empty), same port.
   /// Rules, journal, lifecycle settings and retry tokens are cleared too.
   void reset();
-  /// Loads a scenario file on top of the current state; all or nothing.
+  /// Loads a scenario file on top of the current state; all or nothing. A scenario's `clock`
+  /// switches the server's clock to that mode (see `apply`).
   void load_scenario(const std::filesystem::path& file);
   /// Applies a parsed scenario on top of the current state; all or nothing. Throws
-  /// `invalid_input` when the scenario does not fit this server (a `clock` other than the
-  /// server's, an image id the server already has); docs/scenarios.md says how each key applies.
+  /// `invalid_input` when the scenario does not fit this server (an image id the server already
+  /// has); docs/scenarios.md says how each key applies. A `clock` other than the server's switches
+  /// it: to manual, standing at the scenario's `clockStart` or at the time it reads now; to real,
+  /// following the system clock again.
   void apply(const scenario& s);
   /// Applies `s` and remembers it as part of the start-up state, so that `reset()` (and
-  /// `POST /_ocifake/reset`) returns to it. ocifake-server loads its `--scenario` files this way.
+  /// `POST /_ocifake/reset`) returns to it, clock mode included. ocifake-server loads its
+  /// `--scenario` files this way.
   void add_startup_scenario(const scenario& s);
+  /// Loads a scenario file as part of the start-up state: `add_startup_scenario(scenario::load(file))`.
+  void add_startup_scenario(const std::filesystem::path& file);
   /// A scenario document (JSON) that recreates the current state.
   std::string state_json() const;
 

@@ -77,6 +77,14 @@ bool authorized(const server::impl& s, const api_request& req) {
   return token_matches(std::string_view(*h).substr(scheme.size()), token);
 }
 
+// A query flag: absent is false; otherwise "true" or "false".
+bool flag(const api_request& req, const std::string& name) {
+  auto v = req.query_value(name);
+  if (!v || *v == "false") return false;
+  if (*v == "true") return true;
+  throw invalid_input(request_source, "?" + name, "true or false, not '" + *v + "'");
+}
+
 // {"seconds": n}
 std::chrono::milliseconds read_advance(const std::string& body) {
   auto v = parse_json_text(body, request_source);
@@ -114,14 +122,13 @@ api_response route_admin(server::impl& s, const std::string& method, std::string
   }
 
   if (sub == "scenario" && method == "POST") {
+    bool startup = flag(req, "startup");
     auto sc = scenario::parse(req.body, request_source);
-    check_fits(s, sc);
-    clear_server(s);
-    apply_scenario(s, sc);
+    replace_state(s, sc, startup);
     json::array rules;
     for (const auto& f : s.engine.list()) rules.push_back(fault_entry(f));
     auto r = json_answer(json::object{{"name", sc.name()}, {"faults", std::move(rules)}});
-    r.changes.push_back("state replaced by scenario " + sc.name());
+    r.changes.push_back("state replaced by scenario " + sc.name() + (startup ? ", now the start-up state" : ""));
     return r;
   }
 

@@ -45,6 +45,17 @@ void clock::on_advance(std::function<void()> listener) {
   listener_ = std::move(listener);
 }
 
+void clock::set_mode(clock_mode m) {
+  std::lock_guard lock(mutex_);
+  if (mode_ == m) return;
+  if (m == clock_mode::manual) {
+    manual_now_ = to_ms(std::chrono::system_clock::now() + offset_);
+  } else {
+    offset_ = std::chrono::milliseconds(0);
+  }
+  mode_ = m;
+}
+
 void clock::set(time_point t) {
   std::lock_guard lock(mutex_);
   if (mode_ == clock_mode::manual)

@@ -1,8 +1,10 @@
 // Applying scenarios to a server, writing its state as one, and the server members built on them.
 //
 // How a scenario's server-wide settings apply to a server that is already running:
-//   clock       must be the server's own mode (a manual clock cannot be swapped in under requests
-//               in flight): anything else is refused, naming $.clock.
+//   clock       switches the server's clock to that mode: to manual, it stands at the time it reads
+//               then; to real, it follows the system clock again. A scenario is written for one
+//               clock, and a test loads it into whatever server it has (a default one, a fixture,
+//               a plain ocifake-server): refusing it there would leave the user to restart.
 //   clockStart  sets a manual clock to that time; on a real clock, shifts it so that it reads that
 //               time now and runs on from there.
 //   seed        reseeds the generators of OCIDs, etags and request ids, and the random streams
@@ -109,19 +111,8 @@ std::string pretty(const json::value& v) {
   return out;
 }
 
-void check_fits(const server::impl& s, const scenario& sc) {
-  const auto& d = sc.data();
-  if (d.clock && *d.clock != s.clock.mode())
-    throw invalid_input(d.source, "$.clock",
-                        std::string("\"") + mode_name(s.clock.mode()) +
-                            "\", the clock of the server it is applied to (start the server with a " +
-                            mode_name(*d.clock) + " clock: server_options{.clock = clock_mode::" + mode_name(*d.clock) +
-                            "}, or ocifake-server --clock " + mode_name(*d.clock) + ")");
-}
-
 void apply_scenario(server::impl& s, const scenario& sc) {
   const auto& d = sc.data();
-  check_fits(s, sc);
   auto& st = s.store;
   std::lock_guard lock(st.mutex);
 
@@ -148,10 +139,10 @@ void apply_scenario(server::impl& s, const scenario& sc) {
 
   // The clock first: rule windows count from when the rules are added.
   std::optional<time_point> clock_before;
-  if (d.clock_start) {
-    clock_before = s.clock.now();
-    s.clock.set(*d.clock_start);
-  }
+  auto mode_before = s.clock.mode();
+  if (d.clock_start || (d.clock && *d.clock != mode_before)) clock_before = s.clock.now();
+  if (d.clock) s.clock.set_mode(*d.clock);
+  if (d.clock_start) s.clock.set(*d.clock_start);
   // Then the seed: the rules' random streams are drawn from it when they are added.
   std::optional<std::uint64_t> seed_before;
   if (d.seed) seed_before = s.engine.reseed(*d.seed);
@@ -159,7 +150,10 @@ void apply_scenario(server::impl& s, const scenario& sc) {
     try {
       s.engine.add_json(json::serialize(d.faults));
     } catch (const invalid_input& e) {
-      if (clock_before) s.clock.set(*clock_before);
+      if (clock_before) {
+        s.clock.set_mode(mode_before);
+        s.clock.set(*clock_before);
+      }
       if (seed_before) s.engine.reseed(*seed_before);
       // The engine names rules by their place in the array it was given ("$[2].id").
       throw invalid_input(d.source, "$.faults" + e.path().substr(1), e.expected());
@@ -364,6 +358,9 @@ std::string state_document(server::impl& s) {
 
 // ---------------------------------------------------------------- server members
 
+// The start-up state includes its clock: the mode the server was started with, then whatever the
+// start-up scenarios switch it to. A clock already in that mode keeps its time (a start-up
+// scenario's clockStart sets it again).
 void server::impl::reset() {
   std::vector<scenario> startup;
   {
@@ -371,7 +368,20 @@ void server::impl::reset() {
     startup = startup_scenarios;
   }
   detail::clear_server(*this);
+  clock.set_mode(options.clock);
   for (const auto& sc : startup) detail::apply_scenario(*this, sc);
+}
+
+// Cleared as by reset, clock mode included, so the result does not depend on what was loaded
+// before: the scenario alone, on the server's own clock unless it names one.
+void detail::replace_state(server::impl& s, const scenario& sc, bool startup) {
+  clear_server(s);
+  s.clock.set_mode(s.options.clock);
+  apply_scenario(s, sc);
+  if (startup) {
+    std::lock_guard lock(s.store.mutex);
+    s.startup_scenarios.assign(1, sc);
+  }
 }
 
 void server::load_scenario(const std::filesystem::path& file) { apply(scenario::load(file)); }
@@ -383,6 +393,8 @@ void server::add_startup_scenario(const scenario& s) {
   std::lock_guard lock(impl_->store.mutex);
   impl_->startup_scenarios.push_back(s);
 }
+
+void server::add_startup_scenario(const std::filesystem::path& file) { add_startup_scenario(scenario::load(file)); }
 
 std::string server::state_json() const { return detail::state_document(*impl_); }
 

@@ -10,11 +10,12 @@
 
 namespace ocifake::detail {
 
-// Throws invalid_input, naming the scenario's source and JSON path, when the scenario does not
-// fit the server: a `clock` other than the server's.
-void check_fits(const server::impl& s, const scenario& sc);
-// All or nothing: everything that can refuse is checked before anything changes.
+// All or nothing: everything that can refuse is checked before anything changes. A `clock` the
+// server does not run switches it.
 void apply_scenario(server::impl& s, const scenario& sc);
+// What POST /_ocifake/scenario does: clears everything and applies `sc`. With `startup`, `sc`
+// also becomes the whole start-up state, so that reset returns to it (and to its clock).
+void replace_state(server::impl& s, const scenario& sc, bool startup);
 // A scenario document (JSON text, indented) that recreates the current state.
 std::string state_document(server::impl& s);
 // Empty state, no rules, no journal, default lifecycle; the start-up scenarios are not re-applied.

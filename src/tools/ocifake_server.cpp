@@ -35,8 +35,9 @@ options:
   --port N                port to listen on (default 0: a free port, shown on the first line)
   --scenario FILE         load a scenario file at start-up; repeat to load several, in order,
                           each adding to the state and rules; POST /_ocifake/reset returns here
-  --clock real|manual     the server's clock (default: the first scenario's "clock", else real);
-                          a manual clock moves only by POST /_ocifake/clock/advance
+  --clock real|manual     the server's clock (default real); a scenario that names a clock
+                          switches it, at start-up and on POST /_ocifake/scenario; a manual
+                          clock moves only by POST /_ocifake/clock/advance
   --seed N                seed for OCIDs, etags and fault draws (default: the last scenario's
                           "seed", else random)
   --verify-signatures     check each OCI request's signature against the --public-key files;
@@ -60,7 +61,6 @@ struct usage_mistake {
 
 struct cli {
   ocifake::server_options options;
-  bool clock_given = false;
   std::vector<std::string> scenarios;
   std::vector<std::string> key_files;
   bool json_log = false;
@@ -108,7 +108,6 @@ cli parse(int argc, char** argv) {
       auto v = value();
       if (v != "real" && v != "manual") throw usage_mistake{"--clock takes real or manual, not '" + v + "'"};
       c.options.clock = v == "manual" ? ocifake::clock_mode::manual : ocifake::clock_mode::real;
-      c.clock_given = true;
     } else if (flag == "--seed") {
       c.options.seed = number<std::uint64_t>(flag, value(), UINT64_MAX);
     } else if (flag == "--verify-signatures") {
@@ -160,13 +159,8 @@ int run(const cli& c) {
   for (const auto& file : c.scenarios) scenarios.push_back(ocifake::scenario::load(file));
 
   auto options = c.options;
-  // Settings the scenarios ask for, unless the command line chose: the server is built with them.
-  if (!c.clock_given)
-    for (const auto& s : scenarios)
-      if (s.clock()) {
-        options.clock = *s.clock();
-        break;
-      }
+  // The seed the scenarios ask for, unless the command line chose: the server is built with it.
+  // (Their clock needs no such care: loading a scenario switches the server's clock.)
   if (!options.seed)
     for (const auto& s : scenarios)
       if (s.seed()) options.seed = s.seed();

@@ -117,18 +117,75 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST scenario replaces the state, all or
     CHECK(fake.images().size() == 1);
     CHECK(fake.faults().list().size() == 1);
   }
-  SECTION("a clock the server does not have") {
+  SECTION("a clock the server does not have switches it") {
     ocifake::server real;
     test::client rc(real);
-    auto r = take(rc.post("/_ocifake/scenario", R"({"name": "m", "clock": "manual"})"));
-    CHECK(r.status == 400);
-    CHECK_THAT(r.message(), Catch::StartsWith("$.clock: \"real\""));
+    auto r = take(rc.post("/_ocifake/scenario", R"({"name": "m", "clock": "manual", "clockStart": "2026-01-05T09:00:00.000Z"})"));
+    CHECK(r.status == 200);
+    CHECK(real.clock().mode() == ocifake::clock_mode::manual);
+    CHECK(real.clock().now() == std::chrono::sys_days{std::chrono::year{2026} / 1 / 5} + 9h);
   }
   SECTION("not JSON") {
     auto r = post("/_ocifake/scenario", "name: x");
     CHECK(r.status == 400);
     CHECK_THAT(r.message(), Catch::StartsWith("$: JSON text"));
   }
+}
+
+TEST_CASE("admin: POST scenario switches a plain server's clock both ways, and reset returns to the start-up clock",
+          "[http][admin][scenario]") {
+  ocifake::server fake;  // a real clock, no start-up scenarios
+  test::client c(fake);
+  auto post = [&](const std::string& path, const std::string& body) { return take(c.post(path, body)); };
+  const auto system_before = std::chrono::system_clock::now();
+
+  CHECK(post("/_ocifake/scenario", R"({"name": "frozen", "clock": "manual", "clockStart": "2026-01-05T09:00:00.000Z"})")
+            .status == 200);
+  CHECK(fake.clock().mode() == ocifake::clock_mode::manual);
+  CHECK(fake.clock().now() == std::chrono::sys_days{std::chrono::year{2026} / 1 / 5} + 9h);
+
+  CHECK(post("/_ocifake/scenario", R"({"name": "live", "clock": "real"})").status == 200);
+  CHECK(fake.clock().mode() == ocifake::clock_mode::real);
+  CHECK(fake.clock().now() >= std::chrono::time_point_cast<std::chrono::milliseconds>(system_before));
+
+  // A plain scenario load, then reset: back to the start-up state, which is empty on a real clock.
+  CHECK(post("/_ocifake/scenario", R"({"name": "one", "clock": "manual", "images": [{"compartmentId": ")" +
+                                       test::compartment + R"("}]})")
+            .status == 200);
+  CHECK(fake.images().size() == 1);
+  CHECK(post("/_ocifake/reset", "").status == 200);
+  CHECK(fake.images().empty());
+  CHECK(fake.clock().mode() == ocifake::clock_mode::real);
+}
+
+TEST_CASE("admin: POST scenario?startup=true makes it the state reset returns to, clock included",
+          "[http][admin][scenario]") {
+  ocifake::server fake;
+  test::client c(fake);
+  auto post = [&](const std::string& path, const std::string& body) { return take(c.post(path, body)); };
+  const std::string base = R"({"name": "base", "clock": "manual", "clockStart": "2026-01-05T09:00:00.000Z",
+      "images": [{"id": "ocid1.image.oc1.phx.aaaaaaaabase", "compartmentId": ")" + test::compartment + R"("}]})";
+
+  auto r = post("/_ocifake/scenario?startup=true", base);
+  CHECK(r.status == 200);
+  CHECK(fake.clock().mode() == ocifake::clock_mode::manual);
+  REQUIRE(fake.images().size() == 1);
+
+  // Changes since, then reset: the scenario's state and clock again.
+  CHECK(post("/_ocifake/clock/advance", R"({"seconds": 600})").status == 200);
+  CHECK(post("/_ocifake/scenario", R"({"name": "other", "clock": "real"})").status == 200);
+  CHECK(fake.images().empty());
+  CHECK(fake.clock().mode() == ocifake::clock_mode::real);
+  CHECK(post("/_ocifake/reset", "").status == 200);
+  auto images = fake.images();
+  REQUIRE(images.size() == 1);
+  CHECK(images[0].id == "ocid1.image.oc1.phx.aaaaaaaabase");
+  CHECK(fake.clock().mode() == ocifake::clock_mode::manual);
+  CHECK(fake.clock().now() == std::chrono::sys_days{std::chrono::year{2026} / 1 / 5} + 9h);
+
+  r = post("/_ocifake/scenario?startup=maybe", base);
+  CHECK(r.status == 400);
+  CHECK(r.message() == "?startup: true or false, not 'maybe'");
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: faults are listed with counts, added one or many, removed and cleared",

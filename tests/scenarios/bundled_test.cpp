@@ -1,4 +1,4 @@
-// Every file in scenarios/ loads, applies to a server with the clock it asks for, is listed in
+// Every file in scenarios/ loads into a default server (C++ and admin API alike), is listed in
 // scenarios/README.md, and has its demo in tests/scenarios/ and the demo's diagram in
 // docs/scenarios.md.
 #include <catch2/catch.hpp>
@@ -8,6 +8,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include <httplib.h>
 
 #include <ocifake/ocifake.hpp>
 
@@ -50,8 +52,9 @@ TEST_CASE("bundled scenarios: each loads, is named after its file, applies, and 
     CHECK(s.name() == file.stem().string());
     CHECK(!s.description().empty());
 
-    ocifake::server fake({.clock = s.clock().value_or(ocifake::clock_mode::real), .seed = s.seed()});
+    ocifake::server fake({.seed = s.seed()});
     REQUIRE_NOTHROW(fake.apply(s));
+    CHECK(fake.clock().mode() == s.clock().value_or(ocifake::clock_mode::real));
     CHECK(readme.find("`" + s.name() + "`") != std::string::npos);
 
     auto demo = s.name();
@@ -65,9 +68,41 @@ TEST_CASE("bundled scenarios: each loads, is named after its file, applies, and 
     CHECK(guide.find(quote) != std::string::npos);
 
     // The state it sets up survives a round trip through state_json.
-    ocifake::server copy({.clock = s.clock().value_or(ocifake::clock_mode::real)});
+    ocifake::server copy;
     REQUIRE_NOTHROW(copy.apply(ocifake::scenario::parse(fake.state_json(), "state of " + s.name())));
     CHECK(copy.images().size() == fake.images().size());
     CHECK(copy.faults().list().size() == fake.faults().list().size());
+  }
+}
+
+TEST_CASE("bundled scenarios: each loads into a default-constructed server, which takes the scenario's clock",
+          "[scenarios]") {
+  for (const auto& file : bundled()) {
+    INFO(file.string());
+    ocifake::server fake;
+    REQUIRE_NOTHROW(fake.load_scenario(file));
+    auto s = ocifake::scenario::load(file);
+    CHECK(fake.clock().mode() == s.clock().value_or(ocifake::clock_mode::real));
+  }
+}
+
+TEST_CASE("bundled scenarios: each loads over the admin API of a plain server, and reset returns to empty",
+          "[scenarios][admin]") {
+  ocifake::server fake;
+  httplib::Client admin(fake.endpoint());
+  admin.set_read_timeout(5, 0);
+  for (const auto& file : bundled()) {
+    INFO(file.string());
+    auto s = ocifake::scenario::load(file);
+    auto r = admin.Post("/_ocifake/scenario", read(file), "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(r->body.find("\"name\":\"" + s.name() + "\"") != std::string::npos);
+    CHECK(fake.clock().mode() == s.clock().value_or(ocifake::clock_mode::real));
+    r = admin.Post("/_ocifake/reset", "", "application/json");
+    REQUIRE(r);
+    CHECK(r->status == 200);
+    CHECK(fake.clock().mode() == ocifake::clock_mode::real);
+    CHECK(fake.faults().list().empty());
   }
 }

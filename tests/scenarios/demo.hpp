@@ -130,12 +130,10 @@ inline sleeper fake_time(ocifake::server& fake, std::chrono::milliseconds job_bu
   };
 }
 
-// A server as the bundled scenario `name` (scenarios/<name>.json) describes it: its clock and
-// seed, then its state and rules.
+// A server as the bundled scenario `name` (scenarios/<name>.json) describes it: a default server
+// takes the scenario's clock and seed as it loads it, then its state and rules.
 inline std::unique_ptr<ocifake::server> start(const std::string& name) {
-  auto s = ocifake::scenario::load(std::string(OCIFAKE_SOURCE_DIR) + "/scenarios/" + name + ".json");
-  auto fake = std::make_unique<ocifake::server>(
-      ocifake::server_options{.clock = s.clock().value_or(ocifake::clock_mode::real), .seed = s.seed()});
+  auto fake = std::make_unique<ocifake::server>();
   fake->load_scenario(std::string(OCIFAKE_SOURCE_DIR) + "/scenarios/" + name + ".json");
   return fake;
 }

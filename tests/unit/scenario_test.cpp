@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include <boost/json.hpp>
 #include <httplib.h>
@@ -257,21 +258,38 @@ TEST_CASE("scenario: applies compartments, instances, objects, images and lifecy
   CHECK(r->status == 404);
 }
 
-TEST_CASE("scenario: clock must match the server's; clockStart sets it", "[unit][scenario]") {
+TEST_CASE("scenario: a clock other than the server's switches it, both ways; clockStart sets it", "[unit][scenario]") {
   ocifake::server real;
-  try {
-    real.apply(ocifake::scenario::parse(doc(R"("clock": "manual", "images": [)" + image_doc() + "]"), "m.json"));
-    FAIL("no error");
-  } catch (const ocifake::invalid_input& e) {
-    CHECK(e.source() == "m.json");
-    CHECK(e.path() == "$.clock");
-    CHECK_THAT(e.expected(), Catch::StartsWith("\"real\", the clock of the server"));
-  }
-  CHECK(real.images().empty());
-  REQUIRE_NOTHROW(real.apply(ocifake::scenario::parse(doc(R"("clock": "real")"))));
+  const auto system_before = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  real.apply(ocifake::scenario::parse(doc(R"("clock": "manual", "images": [)" + image_doc() + "]"), "m.json"));
+  CHECK(real.clock().mode() == ocifake::clock_mode::manual);
+  CHECK(real.images().size() == 1);
+  // Frozen at the time it read then: it stands still from here.
+  auto frozen = real.clock().now();
+  CHECK(frozen >= system_before);
+  CHECK(real.clock().now() == frozen);
+  real.clock().advance(1h);
+  CHECK(real.clock().now() == frozen + 1h);
+
+  // Back to real: the system clock again, whatever the manual clock had reached.
+  real.apply(ocifake::scenario::parse(doc(R"("clock": "real")")));
+  CHECK(real.clock().mode() == ocifake::clock_mode::real);
+  CHECK(real.clock().now() >= system_before);
+  CHECK(real.clock().now() < frozen + 1h);
+
+  // To manual with a clockStart: frozen there.
+  real.apply(ocifake::scenario::parse(doc(R"("clock": "manual", "clockStart": "2026-03-01T08:00:00.000Z")")));
+  CHECK(real.clock().now() == std::chrono::sys_days{std::chrono::year{2026} / 3 / 1} + 8h);
+
+  // A scenario refused for another reason leaves the clock as it was: all or nothing.
+  ocifake::server plain;
+  auto taken = ocifake::scenario::parse(doc(R"("images": [)" + image_doc() + "]"));
+  plain.apply(taken);
+  auto clash = ocifake::scenario::parse(doc(R"("clock": "manual", "images": [)" + image_doc() + "]"));
+  CHECK_THROWS_AS(plain.apply(clash), ocifake::invalid_input);
+  CHECK(plain.clock().mode() == ocifake::clock_mode::real);
 
   ocifake::server manual({.clock = ocifake::clock_mode::manual});
-  CHECK_THROWS_AS(manual.apply(ocifake::scenario::parse(doc(R"("clock": "real")"))), ocifake::invalid_input);
   manual.apply(ocifake::scenario::parse(doc(R"("clockStart": "2026-01-01T00:00:00.000Z")")));
   CHECK(ocifake::scenario::parse(manual.state_json()).name() == "state");
   CHECK_THAT(manual.state_json(), Catch::Contains(R"("clockStart": "2026-01-01T00:00:00.000Z")"));
@@ -456,4 +474,38 @@ TEST_CASE("scenario: reset returns to the start-up scenarios", "[unit][scenario]
   REQUIRE(fake.faults().list().size() == 1);
   CHECK(fake.faults().list()[0].id == "r");
   CHECK(fake.journal().empty());
+}
+
+TEST_CASE("scenario: reset after a start-up scenario file returns to it, its clock included", "[unit][scenario]") {
+  ocifake::server fake;  // a real clock
+  fake.add_startup_scenario(std::filesystem::path(OCIFAKE_SOURCE_DIR) / "scenarios" / "slow-import.json");
+  CHECK(fake.clock().mode() == ocifake::clock_mode::manual);
+  auto startup_state = fake.state_json();
+  auto frozen = fake.clock().now();
+
+  fake.apply(ocifake::scenario::parse(doc(R"("clock": "real", "images": [{"compartmentId": ")" + compartment + R"("}])")));
+  CHECK(fake.clock().mode() == ocifake::clock_mode::real);
+
+  fake.reset();
+  CHECK(fake.clock().mode() == ocifake::clock_mode::manual);
+  CHECK(fake.images().empty());
+  CHECK(fake.clock().now() == frozen);  // the scenario's clockStart again
+  // The same state as at start-up, but for the time it was taken at.
+  auto without_times = [](std::string text) {
+    std::regex time(R"("\d{4}-\d\d-\d\dT[0-9:.]+Z")");
+    return std::regex_replace(text, time, "TIME");
+  };
+  CHECK(without_times(fake.state_json()) == without_times(startup_state));
+}
+
+TEST_CASE("scenario: reset after a plain scenario load returns to the start-up state and clock", "[unit][scenario]") {
+  ocifake::server fake;
+  fake.load_scenario(std::filesystem::path(OCIFAKE_SOURCE_DIR) / "scenarios" / "lost-create-response.json");
+  CHECK(fake.clock().mode() == ocifake::clock_mode::manual);
+  CHECK_FALSE(fake.faults().list().empty());
+
+  fake.reset();
+  CHECK(fake.clock().mode() == ocifake::clock_mode::real);
+  CHECK(fake.faults().list().empty());
+  CHECK(fake.images().empty());
 }
