@@ -2,6 +2,7 @@
 /// \file server.hpp
 /// The fake itself: `ocifake::server fake;` is listening on 127.0.0.1 when the constructor returns.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -93,6 +94,20 @@ public:
   std::vector<journal_entry> journal(const std::string& operation) const;
   /// Forgets the journal.
   void clear_journal();
+  /// Waits until every request the server has begun handling so far is answered, or cut by a
+  /// fault, and journalled; then `journal()` holds them all, without stopping the server. A
+  /// request a fault holds (`delay`, `hang` with a time) is waited for until the fault ends; a
+  /// `hang` without a time ends when its client goes away (or the server stops), so settle waits
+  /// for the client too. Requests that arrive while it waits are not waited for. Returns at once
+  /// on a stopped server. Throws `usage_error` when called from the server's own threads (an
+  /// `on_request` listener), which it would wait for forever.
+  ///
+  ///     client.get_image(id);   // its first attempt timed out on a hang; the retry succeeded
+  ///     fake.settle();          // the hung attempt is in the journal now
+  void settle();
+  /// As `settle()`, but gives up after `limit` (real time): true when everything was settled,
+  /// false when some request was still being handled (a `hang` whose client is still waiting).
+  bool settle(std::chrono::milliseconds limit);
   /// Calls `listener` with each request's journal entry once the request is handled (an empty
   /// function removes it). Calls come from the server's threads, one at a time:
   ///

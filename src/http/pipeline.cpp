@@ -18,7 +18,58 @@ bool valid_request_id(const std::string& id) {
   return true;
 }
 
+// The server whose request this thread is handling, if any: settle() on it from here (an
+// on_request listener) would wait for itself.
+thread_local const server::impl* handling = nullptr;
+
+// Marks a request in flight for as long as its handler runs.
+class in_flight_guard {
+public:
+  explicit in_flight_guard(server::impl& s) : s_(s), seq_(s.begin_request()), outer_(handling) { handling = &s; }
+  ~in_flight_guard() {
+    handling = outer_;
+    s_.end_request(seq_);
+  }
+  in_flight_guard(const in_flight_guard&) = delete;
+  in_flight_guard& operator=(const in_flight_guard&) = delete;
+  std::uint64_t seq() const { return seq_; }
+
+private:
+  server::impl& s_;
+  std::uint64_t seq_;
+  const server::impl* outer_;
+};
+
 }  // namespace
+
+std::uint64_t server::impl::begin_request() {
+  std::lock_guard lock(flight_mutex);
+  auto seq = ++journal_seq;
+  in_flight.insert(seq);
+  return seq;
+}
+
+void server::impl::end_request(std::uint64_t seq) {
+  {
+    std::lock_guard lock(flight_mutex);
+    in_flight.erase(seq);
+  }
+  flight_cv.notify_all();
+}
+
+bool server::impl::settle(std::optional<std::chrono::milliseconds> limit) {
+  if (handling == this)
+    throw usage_error("server::settle: called from the server's own thread (an on_request listener), where it "
+                      "would wait for the very request it is handling");
+  std::unique_lock lock(flight_mutex);
+  const auto last = journal_seq.load();
+  auto settled = [&] { return in_flight.empty() || *in_flight.begin() > last; };
+  if (!limit) {
+    flight_cv.wait(lock, settled);
+    return true;
+  }
+  return flight_cv.wait_for(lock, *limit, settled);
+}
 
 void write_answer(httplib::Response& res, const detail::api_response& r) {
   res.status = r.status;
@@ -84,8 +135,9 @@ void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) 
   bool path_ok = true;
   std::string path = detail::percent_decode(raw_path, path_ok);
 
+  in_flight_guard flight(*this);
   journal_entry entry;
-  entry.seq = ++journal_seq;
+  entry.seq = flight.seq();
   entry.time = clock.now();
   entry.method = hreq.method;
   entry.path = path;

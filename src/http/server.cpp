@@ -226,6 +226,10 @@ void server::clear_journal() {
   impl_->journal.clear();
 }
 
+void server::settle() { impl_->settle(std::nullopt); }
+
+bool server::settle(std::chrono::milliseconds limit) { return impl_->settle(limit); }
+
 void server::on_request(std::function<void(const journal_entry&)> listener) {
   std::shared_ptr<const std::function<void(const journal_entry&)>> l;
   if (listener) l = std::make_shared<const std::function<void(const journal_entry&)>>(std::move(listener));

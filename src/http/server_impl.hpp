@@ -7,6 +7,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -79,6 +81,12 @@ struct server::impl {
   std::deque<journal_entry> journal;  // at most options.journal_limit entries
   std::atomic<std::uint64_t> journal_seq{0};  // numbered on arrival, kept in that order
 
+  // Requests being handled, by journal seq, for settle(). A request takes its seq and enters the
+  // set under flight_mutex, so that settle() never reads a seq whose request is not counted yet.
+  std::mutex flight_mutex;
+  std::condition_variable flight_cv;
+  std::set<std::uint64_t> in_flight;
+
   std::vector<scenario> startup_scenarios;  // what reset() returns to; guarded by store.mutex
 
   // server::on_request: the listener is swapped under request_listener_mutex and called, outside
@@ -94,6 +102,11 @@ struct server::impl {
   void carry_out(const detail::fault_decision& fault, const httplib::Request& hreq, httplib::Response& res,
                  const detail::api_response* answer, journal_entry& entry);
   void record(journal_entry e);
+  // A request's seq, counted as in flight until end_request(seq).
+  std::uint64_t begin_request();
+  void end_request(std::uint64_t seq);
+  // Waits until no request that began before the call is in flight; `limit` empty: no limit.
+  bool settle(std::optional<std::chrono::milliseconds> limit);
   // Waits up to `d` (real time); false when the server began stopping meanwhile.
   bool wait_for(std::chrono::milliseconds d);
   void stop();
