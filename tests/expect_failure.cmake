@@ -30,7 +30,8 @@ if(rc EQUAL 0)
   message(FATAL_ERROR "expected ${command} to fail, but it exited with status 0")
 endif()
 
-file(STRINGS ${EXPECTED} checks)
+# UTF-8, so that a check may hold the "…" of a shortened OCID (by default non-ASCII bytes end a line).
+file(STRINGS ${EXPECTED} checks ENCODING UTF-8)
 set(failed FALSE)
 foreach(check IN LISTS checks)
   if(check STREQUAL "" OR check MATCHES "^//")

@@ -84,8 +84,9 @@ std::string valid_utf8(std::string_view text) {
 api_response error_response(int status, std::string_view code, std::string_view message) {
   api_response r;
   r.status = status;
+  r.error_code = valid_utf8(code);
   boost::json::object o;
-  o["code"] = valid_utf8(code);
+  o["code"] = r.error_code;
   o["message"] = valid_utf8(message);
   r.body = boost::json::serialize(o);
   return r;

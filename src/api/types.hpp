@@ -55,6 +55,7 @@ struct api_response {
   std::vector<std::string> changes;
   std::string resource_id;  // the image a successful request created or changed
   bool replayed = false;
+  std::string error_code;   // the body's "code" of an error answer, as error_response() made it
 
   std::optional<std::string> header(std::string_view name) const;
 };

@@ -190,13 +190,14 @@ api_response route_admin(server::impl& s, const std::string& method, std::string
       auto format = req.query_value("format");
       if (format && *format != "json" && *format != "mermaid")
         return error_response(400, "InvalidParameter", "format must be json or mermaid, not '" + *format + "'");
+      bool admin = flag(req, "admin");
       std::lock_guard lock(s.journal_mutex);
       if (format == "mermaid") {
         std::vector<journal_entry> entries;
         for (const auto& e : s.journal)
           if (!op || e.operation == *op) entries.push_back(e);
         api_response r;
-        r.body = to_mermaid(entries);
+        r.body = to_mermaid(entries, {.admin = admin || op == "Admin"});
         r.content_type = "text/plain; charset=utf-8";
         return r;
       }

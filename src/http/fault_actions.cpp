@@ -35,6 +35,7 @@ void server::impl::carry_out(const detail::fault_decision& fault, const httplib:
       if (rule.retry_after()) r.headers.emplace_back("retry-after", std::to_string(*rule.retry_after()));
       write_answer(res, r);
       entry.status = r.status;
+      entry.error_code = r.error_code;
       record(std::move(entry));
       return;
     }
@@ -42,6 +43,7 @@ void server::impl::carry_out(const detail::fault_decision& fault, const httplib:
       wait_for(*rule.duration());
       write_answer(res, *answer);
       entry.status = answer->status;
+      entry.error_code = answer->error_code;
       record(std::move(entry));
       return;
     case fault_action::hang: {
@@ -80,6 +82,7 @@ void server::impl::carry_out(const detail::fault_decision& fault, const httplib:
     case fault_action::slow_body: {
       detail::api_response r = answer ? *answer : detail::error_response(500, "InternalServerError", "no answer");
       entry.status = r.status;
+      entry.error_code = r.error_code;
       if (r.body.empty()) {
         // A 204 has no body to dribble or cut (and httplib streams no empty body: a provider of
         // length 0 would be called forever). slowBody holds the whole answer back for its time;

@@ -1,9 +1,12 @@
 #include <ocifake/journal.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <ostream>
 #include <sstream>
+#include <string_view>
 
 namespace ocifake {
 
@@ -38,38 +41,73 @@ std::string mermaid_text(const std::string& s) {
   return out;
 }
 
+bool ocid_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
+}
+
+// Each OCID in `s` as `ocid1.<type>…<last four characters>`: a journal line names the same few
+// resources over and over, and their 60-character OCIDs would make it several hundred long.
+std::string abbreviate_ocids(const std::string& s) {
+  constexpr std::string_view prefix = "ocid1.";
+  std::string out;
+  out.reserve(s.size());
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto at = s.find(prefix, i);
+    if (at == std::string::npos) break;
+    out.append(s, i, at - i);
+    auto end = at + prefix.size();
+    while (end < s.size() && ocid_char(s[end])) ++end;
+    while (end > at + prefix.size() && s[end - 1] == '.') --end;  // a full stop after it is not part of it
+    std::string_view ocid(s.data() + at, end - at);
+    auto type_end = ocid.find('.', prefix.size());
+    std::string shorter;
+    if (type_end != std::string_view::npos && type_end > prefix.size())
+      shorter = std::string(ocid.substr(0, type_end)) + "\u2026" + std::string(ocid.substr(ocid.size() - std::min<std::size_t>(4, ocid.size())));
+    out += !shorter.empty() && shorter.size() < ocid.size() ? shorter : std::string(ocid);
+    i = end;
+  }
+  out.append(s, std::min(i, s.size()), std::string::npos);
+  return out;
+}
+
+std::string answer_text(const journal_entry& e) {
+  if (!e.status) return "no answer";
+  auto out = std::to_string(e.status);
+  if (!e.error_code.empty()) out += ' ' + e.error_code;
+  return out;
+}
+
 std::string fault_note(const fired_fault& f) {
   return "    Note over Fake: fault " + mermaid_text(f.rule_id) + ' ' + to_string(f.action) + ' ' +
          to_string(f.timing) + '\n';
 }
 }  // namespace
 
-std::string to_string(const journal_entry& e) {
+std::string to_string(const journal_entry& e, text_options options) {
   std::ostringstream os;
-  os << '#' << e.seq << ' ' << clock_time(e.time) << ' ' << e.method << ' ' << e.path << ' ' << e.operation << " -> ";
-  if (e.status)
-    os << e.status;
-  else
-    os << "no answer";
+  os << '#' << e.seq << ' ' << clock_time(e.time) << ' ' << e.method << ' ' << e.path << ' ' << e.operation << " -> "
+     << answer_text(e);
   if (e.replayed) os << " (replayed)";
   if (!e.retry_token.empty()) os << " token=" << e.retry_token;
   if (e.fault)
     os << " [fault " << e.fault->rule_id << ' ' << to_string(e.fault->action) << ' ' << to_string(e.fault->timing) << ']';
   for (const auto& c : e.changes) os << "; " << c;
-  return os.str();
+  return options.full_ocids ? os.str() : abbreviate_ocids(os.str());
 }
 
 std::ostream& operator<<(std::ostream& os, const journal_entry& e) { return os << to_string(e); }
 
-std::string to_string(const std::vector<journal_entry>& entries) {
+std::string to_string(const std::vector<journal_entry>& entries, text_options options) {
   std::string out;
-  for (const auto& e : entries) out += to_string(e) + "\n";
+  for (const auto& e : entries) out += to_string(e, options) + "\n";
   return out;
 }
 
-std::string to_mermaid(const std::vector<journal_entry>& entries) {
+std::string to_mermaid(const std::vector<journal_entry>& entries, mermaid_options options) {
   std::string out = "sequenceDiagram\n    participant Client\n    participant Fake as Fake (ocifake)\n";
   for (const auto& e : entries) {
+    if (!options.admin && e.operation == "Admin") continue;
     out += "    Client->>Fake: " + mermaid_text(e.method) + ' ' + mermaid_text(e.path) + " (" +
            mermaid_text(e.operation) + ")\n";
     // A fault acting before the request is applied comes before what the request changed; one
@@ -83,7 +121,7 @@ std::string to_mermaid(const std::vector<journal_entry>& entries) {
       if (e.fault) out += " (" + to_string(e.fault->action) + ')';
       out += '\n';
     } else {
-      out += "    Fake-->>Client: " + std::to_string(e.status);
+      out += "    Fake-->>Client: " + mermaid_text(answer_text(e));
       if (e.replayed) out += " (replayed)";
       out += '\n';
     }

@@ -150,6 +150,7 @@ void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) 
 
   auto finish = [&](detail::api_response r) {
     entry.status = r.status;
+    entry.error_code = r.error_code;
     entry.replayed = r.replayed;
     entry.changes = std::move(r.changes);
     write_answer(res, std::move(r));

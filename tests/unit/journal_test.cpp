@@ -57,18 +57,77 @@ TEST_CASE("journal: to_string writes one line per request with the rule that fir
   auto entries = lost_answer_then_replay();
   CHECK(ocifake::to_string(entries[0]) ==
         "#3 12:00:01.250 POST /20160918/images CreateImage -> no answer token=tok-1 [fault r1 reset afterCommit]; "
-        "image ocid1.image.oc1.phx.aaaa created (PROVISIONING); "
-        "work request ocid1.coreservicesworkrequest.oc1.phx.bbbb accepted (Create Image)");
+        "image ocid1.image\u2026aaaa created (PROVISIONING); "
+        "work request ocid1.coreservicesworkrequest\u2026bbbb accepted (Create Image)");
   CHECK(ocifake::to_string(entries[1]) == "#4 12:00:02.000 POST /20160918/images CreateImage -> 200 (replayed) token=tok-1");
 
   std::ostringstream os;
   os << entries[2];
-  CHECK(os.str() == "#5 12:00:02.500 GET /20160918/images/ocid1.image.oc1.phx.aaaa GetImage -> 200; "
-                    "image ocid1.image.oc1.phx.aaaa PROVISIONING -> AVAILABLE");
+  CHECK(os.str() == "#5 12:00:02.500 GET /20160918/images/ocid1.image\u2026aaaa GetImage -> 200; "
+                    "image ocid1.image\u2026aaaa PROVISIONING -> AVAILABLE");
 
   auto all = ocifake::to_string(entries);
   CHECK(all == ocifake::to_string(entries[0]) + "\n" + ocifake::to_string(entries[1]) + "\n" +
                    ocifake::to_string(entries[2]) + "\n");
+}
+
+TEST_CASE("journal: to_string shortens each OCID to its type and last four characters unless asked for them in full",
+          "[journal]") {
+  ocifake::journal_entry e;
+  e.seq = 7;
+  e.time = noon;
+  e.operation = "ExportImage";
+  e.method = "POST";
+  e.path = "/20160918/images/ocid1.image.oc1.phx.aaaaaaaavwxyz5rkhlbgo6zsgqey4wd4wh767mtamdvi5x7gq/actions/export";
+  e.status = 200;
+  e.changes = {"image ocid1.image.oc1.phx.aaaaaaaavwxyz5rkhlbgo6zsgqey4wd4wh767mtamdvi5x7gq AVAILABLE -> EXPORTING",
+               "compartment ocid1.compartment.oc1..aaaaaaaaexample.", "ocid1.x"};
+  CHECK(ocifake::to_string(e) ==
+        "#7 12:00:00.000 POST /20160918/images/ocid1.image\u2026x7gq/actions/export ExportImage -> 200; "
+        "image ocid1.image\u2026x7gq AVAILABLE -> EXPORTING; compartment ocid1.compartment\u2026mple.; ocid1.x");
+
+  auto full = ocifake::to_string(e, {.full_ocids = true});
+  CHECK(full == "#7 12:00:00.000 " + e.method + " " + e.path + " ExportImage -> 200; " + e.changes[0] + "; " +
+                    e.changes[1] + "; " + e.changes[2]);
+  CHECK(ocifake::to_string(std::vector{e}, {.full_ocids = true}) == full + "\n");
+}
+
+TEST_CASE("journal: to_string and to_mermaid show an error answer's code with its status", "[journal]") {
+  ocifake::journal_entry e;
+  e.seq = 1;
+  e.time = noon;
+  e.operation = "DeleteImage";
+  e.method = "DELETE";
+  e.path = "/20160918/images/x";
+  e.status = 409;
+  e.error_code = "IncorrectState";
+  CHECK(ocifake::to_string(e) == "#1 12:00:00.000 DELETE /20160918/images/x DeleteImage -> 409 IncorrectState");
+  CHECK(ocifake::to_mermaid({e}) ==
+        "sequenceDiagram\n"
+        "    participant Client\n"
+        "    participant Fake as Fake (ocifake)\n"
+        "    Client->>Fake: DELETE /20160918/images/x (DeleteImage)\n"
+        "    Fake-->>Client: 409 IncorrectState\n");
+}
+
+TEST_CASE("journal: to_mermaid leaves admin calls out unless asked for them", "[journal]") {
+  ocifake::journal_entry admin;
+  admin.operation = "Admin";
+  admin.method = "POST";
+  admin.path = "/_ocifake/faults";
+  admin.status = 200;
+  ocifake::journal_entry get;
+  get.operation = "GetImage";
+  get.method = "GET";
+  get.path = "/20160918/images/x";
+  get.status = 404;
+  get.error_code = "NotAuthorizedOrNotFound";
+  const std::string head = "sequenceDiagram\n    participant Client\n    participant Fake as Fake (ocifake)\n";
+  const std::string get_lines = "    Client->>Fake: GET /20160918/images/x (GetImage)\n"
+                                "    Fake-->>Client: 404 NotAuthorizedOrNotFound\n";
+  CHECK(ocifake::to_mermaid({admin, get}) == head + get_lines);
+  CHECK(ocifake::to_mermaid({admin, get}, {.admin = true}) ==
+        head + "    Client->>Fake: POST /_ocifake/faults (Admin)\n    Fake-->>Client: 200\n" + get_lines);
 }
 
 TEST_CASE("journal: to_mermaid draws requests, answers, faults and lifecycle changes", "[journal]") {
@@ -182,14 +241,14 @@ TEST_CASE("journal: GET /_ocifake/journal?format=mermaid answers the diagram", "
   REQUIRE(all);
   CHECK(all->status == 200);
   CHECK(all->get_header_value("Content-Type") == "text/plain; charset=utf-8");
+  const std::string oci_calls = "    Client->>Fake: GET " + path + " (GetImage)\n"
+                                "    Note over Fake: fault busy error before\n"
+                                "    Fake-->>Client: 409 IncorrectState\n"
+                                "    Client->>Fake: GET " + path + " (GetImage)\n"
+                                "    Fake-->>Client: 404 NotAuthorizedOrNotFound\n";
   CHECK(all->body == "sequenceDiagram\n"
                      "    participant Client\n"
-                     "    participant Fake as Fake (ocifake)\n"
-                     "    Client->>Fake: GET " + path + " (GetImage)\n"
-                     "    Note over Fake: fault busy error before\n"
-                     "    Fake-->>Client: 409\n"
-                     "    Client->>Fake: GET " + path + " (GetImage)\n"
-                     "    Fake-->>Client: 404\n");
+                     "    participant Fake as Fake (ocifake)\n" + oci_calls);
 
   // The operation filter applies, and the admin call itself is in the journal afterwards.
   auto admin = client.Get("/_ocifake/journal?format=mermaid&operation=Admin");
@@ -199,6 +258,24 @@ TEST_CASE("journal: GET /_ocifake/journal?format=mermaid answers the diagram", "
                        "    participant Fake as Fake (ocifake)\n"
                        "    Client->>Fake: GET /_ocifake/journal (Admin)\n"
                        "    Fake-->>Client: 200\n");
+
+  // OCI calls only, unless admin=true.
+  auto with_admin = client.Get("/_ocifake/journal?format=mermaid&admin=true");
+  REQUIRE(with_admin);
+  CHECK(with_admin->body == "sequenceDiagram\n"
+                            "    participant Client\n"
+                            "    participant Fake as Fake (ocifake)\n" + oci_calls +
+                            "    Client->>Fake: GET /_ocifake/journal (Admin)\n"
+                            "    Fake-->>Client: 200\n"
+                            "    Client->>Fake: GET /_ocifake/journal (Admin)\n"
+                            "    Fake-->>Client: 200\n");
+  auto oci_only = client.Get("/_ocifake/journal?format=mermaid&admin=false");
+  REQUIRE(oci_only);
+  CHECK(oci_only->body == all->body);
+  auto bad_flag = client.Get("/_ocifake/journal?format=mermaid&admin=yes");
+  REQUIRE(bad_flag);
+  CHECK(bad_flag->status == 400);
+  CHECK(bad_flag->body.find("?admin: true or false, not 'yes'") != std::string::npos);
 
   auto json = client.Get("/_ocifake/journal?format=json");
   REQUIRE(json);
