@@ -50,6 +50,7 @@ options:
                           format of GET /_ocifake/journal
   --quiet                 nothing on stderr but errors
   --help                  show this text and exit
+  --version               show the version and exit
 
 exit status: 0 after SIGINT or SIGTERM; 1 when the server cannot start (address in use,
 unreadable or invalid scenario or key file); 2 for a usage mistake.
@@ -66,6 +67,7 @@ struct cli {
   bool json_log = false;
   bool quiet = false;
   bool help = false;
+  bool version = false;
 };
 
 template <class T>
@@ -98,6 +100,9 @@ cli parse(int argc, char** argv) {
     if (flag == "--help" || flag == "-h") {
       no_value();
       c.help = true;
+    } else if (flag == "--version") {
+      no_value();
+      c.version = true;
     } else if (flag == "--host") {
       c.options.host = value();
     } else if (flag == "--port") {
@@ -132,7 +137,7 @@ cli parse(int argc, char** argv) {
       throw usage_mistake{"unknown option '" + args[i] + "'"};
     }
   }
-  if (c.help) return c;
+  if (c.help || c.version) return c;
   if (!c.options.allow_remote && !ocifake::detail::is_loopback(c.options.host))
     throw usage_mistake{"refusing --host " + c.options.host +
                         ": it is not a loopback address; add --allow-remote (with --admin-token) to serve beyond "
@@ -223,6 +228,10 @@ int main(int argc, char** argv) {
   }
   if (c.help) {
     std::cout << usage;
+    return 0;
+  }
+  if (c.version) {
+    std::cout << "ocifake-server " OCIFAKE_VERSION "\n";
     return 0;
   }
   try {

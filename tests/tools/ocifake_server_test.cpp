@@ -204,9 +204,17 @@ TEST_CASE("ocifake-server: --help documents every flag and exits 0", "[tools]") 
   auto r = run({"--help"});
   CHECK(r.status == 0);
   for (const char* flag : {"--host", "--port", "--scenario", "--clock", "--seed", "--verify-signatures", "--public-key",
-                           "--allow-remote", "--admin-token", "--log-format", "--quiet", "--help"})
+                           "--allow-remote", "--admin-token", "--log-format", "--quiet", "--help", "--version"})
     CHECK_THAT(r.out, Catch::Contains(flag));
   CHECK_THAT(r.out, Catch::StartsWith("usage: ocifake-server"));
+}
+
+TEST_CASE("ocifake-server: --version prints the project's version and exits 0", "[tools]") {
+  auto r = run({"--version"});
+  CHECK(r.status == 0);
+  CHECK(r.out == "ocifake-server " OCIFAKE_VERSION "\n");
+  CHECK(r.err.empty());
+  CHECK(run({"--version=1"}).status == 2);
 }
 
 TEST_CASE("ocifake-server: a plain server takes every bundled scenario over the admin API, whatever its clock",
