@@ -77,6 +77,16 @@ bool authorized(const server::impl& s, const api_request& req) {
   return token_matches(std::string_view(*h).substr(scheme.size()), token);
 }
 
+// The body as JSON. A body that is missing or is not JSON is refused with what the call expects,
+// so that the answer says what to send rather than only what went wrong.
+json::value body_json(const api_request& req, const std::string& expected) {
+  if (req.body.empty()) throw invalid_input(request_source, "$", expected + " as the body; the request has none");
+  boost::system::error_code ec;
+  auto v = json::parse(req.body, ec);
+  if (ec) throw invalid_input(request_source, "$", expected + " as JSON; the body is not JSON (" + ec.message() + ")");
+  return v;
+}
+
 // A query flag: absent is false; otherwise "true" or "false".
 bool flag(const api_request& req, const std::string& name) {
   auto v = req.query_value(name);
@@ -86,8 +96,8 @@ bool flag(const api_request& req, const std::string& name) {
 }
 
 // {"seconds": n}
-std::chrono::milliseconds read_advance(const std::string& body) {
-  auto v = parse_json_text(body, request_source);
+std::chrono::milliseconds read_advance(const api_request& req) {
+  auto v = body_json(req, R"({"seconds": n})");
   auto* o = v.if_object();
   if (!o) throw invalid_input(request_source, "$", R"(an object {"seconds": n})");
   for (const auto& kv : *o)
@@ -123,6 +133,9 @@ api_response route_admin(server::impl& s, const std::string& method, std::string
 
   if (sub == "scenario" && method == "POST") {
     bool startup = flag(req, "startup");
+    if (req.body.empty())
+      throw invalid_input(request_source, "$",
+                          R"(a scenario document {"name": ...} as the body (docs/scenarios.md); the request has none)");
     auto sc = scenario::parse(req.body, request_source);
     replace_state(s, sc, startup);
     json::array rules;
@@ -139,7 +152,7 @@ api_response route_admin(server::impl& s, const std::string& method, std::string
       return json_answer(out);
     }
     if (method == "POST") {
-      auto body = parse_json_text(req.body, request_source);
+      auto body = body_json(req, R"(a fault rule {"operation": ..., "action": {...}} or an array of them)");
       auto ids = s.engine.add_json(req.body);
       auto all = s.engine.list();
       json::array added;
@@ -176,7 +189,7 @@ api_response route_admin(server::impl& s, const std::string& method, std::string
   }
 
   if (sub == "clock/advance" && method == "POST") {
-    auto d = read_advance(req.body);
+    auto d = read_advance(req);
     s.clock.advance(d);
     auto now = rfc3339(s.clock.now());
     auto r = json_answer(json::object{{"time", now}});
@@ -215,7 +228,7 @@ api_response route_admin(server::impl& s, const std::string& method, std::string
   }
 
   if (sub == "instances" && method == "POST") {
-    auto spec = parse_instance(parse_json_text(req.body, request_source), "$", request_source);
+    auto spec = parse_instance(body_json(req, R"(an instance {"compartmentId": ...})"), "$", request_source);
     std::lock_guard lock(s.store.mutex);
     const auto& inst = s.store.add_instance(spec);
     auto r = json_answer(instance_json(inst));
@@ -224,7 +237,8 @@ api_response route_admin(server::impl& s, const std::string& method, std::string
   }
 
   if (sub == "objects" && method == "POST") {
-    auto key = parse_object(parse_json_text(req.body, request_source), "$", request_source);
+    auto key = parse_object(body_json(req, R"(an object {"namespace": ..., "bucket": ..., "object": ...})"), "$",
+                            request_source);
     std::lock_guard lock(s.store.mutex);
     s.store.objects.insert(key);
     auto r = json_answer(object_json(key));

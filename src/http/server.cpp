@@ -72,12 +72,24 @@ server::server(server_options options) : impl_(std::make_unique<impl>(std::move(
   s.http.Delete(any_path, handler);
   s.http.Patch(any_path, handler);
   s.http.Options(any_path, handler);
+  // HTTP/1.1 gives a request with neither Content-Length nor Transfer-Encoding an empty body;
+  // httplib would read one until the connection ends and answer 400 instead (`curl -X POST` sends
+  // such a request to /_ocifake/reset). Handled here, before httplib reads a body.
+  s.http.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response& res) {
+    bool takes_body = req.method == "POST" || req.method == "PUT" || req.method == "PATCH" || req.method == "DELETE";
+    if (!takes_body || req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
+      return httplib::Server::HandlerResponse::Unhandled;
+    s.handle(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
   // Answers httplib makes itself (oversized body, malformed request line) get OCI's body too.
   s.http.set_error_handler(httplib::Server::HandlerWithResponse([&s](const httplib::Request&, httplib::Response& res) {
     // An answer of the handler's own (a body, or a fault's truncated or slow one) stays as it is.
     if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
     if (!res.has_header("opc-request-id")) res.set_header("opc-request-id", s.request_ids.request_id());
-    std::string code = "InvalidParameter", message = "the request could not be read";
+    std::string code = "InvalidParameter",
+                message = "the request could not be read: expected an HTTP/1.1 request whose body, if it has one, is "
+                          "as long as its Content-Length header says or is sent with Transfer-Encoding: chunked";
     if (res.status == 413) code = "PayloadTooLarge", message = "the request body exceeds 1 MiB";
     if (res.status == 414) code = "InvalidParameter", message = "the request URI is too long";
     if (res.status == 404) code = "NotFound", message = "no such path";

@@ -3,6 +3,7 @@
 
 #include <mutex>
 
+#include "http/raw_http.hpp"
 #include "support.hpp"
 
 using namespace std::chrono_literals;
@@ -130,6 +131,12 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST scenario replaces the state, all or
     CHECK(r.status == 400);
     CHECK_THAT(r.message(), Catch::StartsWith("$: JSON text"));
   }
+  SECTION("no body") {
+    auto r = post("/_ocifake/scenario", "");
+    CHECK(r.status == 400);
+    CHECK(r.message() ==
+          R"($: a scenario document {"name": ...} as the body (docs/scenarios.md); the request has none)");
+  }
 }
 
 TEST_CASE("admin: POST scenario switches a plain server's clock both ways, and reset returns to the start-up clock",
@@ -186,6 +193,44 @@ TEST_CASE("admin: POST scenario?startup=true makes it the state reset returns to
   r = post("/_ocifake/scenario?startup=maybe", base);
   CHECK(r.status == 400);
   CHECK(r.message() == "?startup: true or false, not 'maybe'");
+}
+
+TEST_CASE_METHOD(admin_fixture, "admin: POST reset without a body, or without Content-Length, resets",
+                 "[http][admin]") {
+  CHECK(create_image().status == 200);
+  // curl -X POST sends neither Content-Length nor a body: HTTP/1.1 makes that an empty body.
+  auto a = test::raw::exchange(fake.port(), "POST /_ocifake/reset HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+  CHECK(a.status == 200);
+  CHECK(a.body == R"({"status":"ok"})");
+  CHECK(fake.images().empty());
+  auto journal = fake.journal();
+  REQUIRE(journal.size() == 1);
+  CHECK(journal[0].path == "/_ocifake/reset");
+}
+
+TEST_CASE_METHOD(admin_fixture, "admin: a missing or unreadable body is refused with what the call expects",
+                 "[http][admin]") {
+  for (auto [path, message] : std::initializer_list<std::pair<const char*, const char*>>{
+           {"/_ocifake/clock/advance", R"($: {"seconds": n} as the body; the request has none)"},
+           {"/_ocifake/faults", R"($: a fault rule {"operation": ..., "action": {...}} or an array of them as the body; the request has none)"},
+           {"/_ocifake/instances", R"($: an instance {"compartmentId": ...} as the body; the request has none)"},
+           {"/_ocifake/objects", R"($: an object {"namespace": ..., "bucket": ..., "object": ...} as the body; the request has none)"},
+       }) {
+    INFO(path);
+    auto r = post(path, "");
+    CHECK(r.status == 400);
+    CHECK(r.code() == "InvalidParameter");
+    CHECK(r.message() == message);
+  }
+  auto r = post("/_ocifake/clock/advance", "seconds=60");
+  CHECK(r.status == 400);
+  CHECK_THAT(r.message(), Catch::StartsWith(R"($: {"seconds": n} as JSON; the body is not JSON ()"));
+
+  // A body that cannot be read at all (a broken chunked encoding) says what a readable one is.
+  auto a = test::raw::exchange(fake.port(), "POST /_ocifake/clock/advance HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                            "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
+  CHECK(a.status == 400);
+  CHECK_THAT(a.body, Catch::Contains("as long as its Content-Length header says or is sent with Transfer-Encoding: chunked"));
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: faults are listed with counts, added one or many, removed and cleared",
