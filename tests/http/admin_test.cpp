@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <mutex>
+#include <sstream>
 
 #include "http/raw_http.hpp"
 #include "support.hpp"
@@ -318,6 +319,36 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST clock/advance moves the clock", "[h
     CHECK(r.message() == message);
   }
   CHECK(fake.clock().now() - before == 90500ms);
+}
+
+TEST_CASE("admin: the clock/advance example of docs/admin-api.md is what the server answers", "[http][admin]") {
+  // docs/admin-api.md quotes these lines; each command is run here and its answer compared.
+  const std::string transcript = R"transcript(
+$ curl -s -X POST -d '{"seconds": 600}' $EP/_ocifake/clock/advance
+{"time":"2026-11-27T19:38:46.207Z"}
+
+$ curl -s -X POST -d '{"seconds": -1}' $EP/_ocifake/clock/advance
+{"code":"InvalidParameter","message":"$.seconds: a number of seconds from 0 to 1000000000 (required)"}
+)transcript";
+  // The examples' server: a manual clock where the captured session stood.
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  fake.clock().set(std::chrono::sys_days{std::chrono::year{2026} / 11 / 27} + 19h + 28min + 46s + 207ms);
+  test::client c(fake);
+  std::istringstream lines(transcript);
+  int commands = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("$ curl", 0) != 0) continue;
+    auto body_start = line.find("-d '") + 4;
+    auto body = line.substr(body_start, line.find('\'', body_start) - body_start);
+    std::string expected;
+    std::getline(lines, expected);
+    INFO(line);
+    auto r = c.post("/_ocifake/clock/advance", body);
+    REQUIRE(r);
+    CHECK(r->body == expected);
+    ++commands;
+  }
+  CHECK(commands == 2);
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: GET journal lists every request, filtered by operation; DELETE forgets",
