@@ -7,7 +7,7 @@
 ///     #include <ocifake/catch2.hpp>
 ///
 ///     TEST_CASE_METHOD(ocifake::catch2::fixture, "the uploader retries a lost CreateImage") {
-///       fake.faults().add(ocifake::fault::on("CreateImage").after_commit().reset_connection());
+///       fake.faults().add(ocifake::fault::on("CreateImage").times(1).after_commit().reset_connection());
 ///       // ... run the code under test against fake.endpoint() ...
 ///     }
 ///

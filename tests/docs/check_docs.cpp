@@ -1,9 +1,11 @@
 // Keeps the documentation true.
 //
-// 1. Every ```cpp and ```cmake block in docs/*.md must appear, line for line, in a file the build
-//    compiles or runs (under docs/examples/ or tests/), so a sample cannot drift from code that is
-//    checked. A block in another language is checked the same way when its first line says where
-//    it is quoted from.
+// 1. Every ```cpp and ```cmake block in docs/*.md and README.md must appear, line for line, in a
+//    file the build compiles or runs (under docs/examples/ or tests/), so a sample cannot drift
+//    from code that is checked. A block in another language is checked the same way when its
+//    first line says where it is quoted from. A block the build compiles whole, as it stands in
+//    the document, says so on the line before its fence, `<!-- compiled and run by <path> ... -->`,
+//    naming the file that does it (README.md's headline: docs/examples/readme_test.cpp).
 // 2. docs/reference.md has a section for every public header in include/ocifake/.
 //
 //   check_docs <source dir>
@@ -19,6 +21,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -31,6 +34,7 @@ struct block {
   std::string language;
   std::vector<std::string> lines;
   std::optional<std::string> quoted_from;
+  std::optional<std::string> compiled_by;  // the block is compiled whole, by this file
 };
 
 std::vector<std::string> read_lines(const fs::path& p) {
@@ -62,6 +66,11 @@ std::vector<block> blocks_of(const fs::path& doc) {
     block b;
     b.doc = doc;
     b.line = i + 1;
+    constexpr std::string_view compiled = "<!-- compiled and run by ";
+    if (i > 0 && trim(lines[i - 1]).rfind(compiled, 0) == 0) {
+      auto rest = trim(lines[i - 1]).substr(compiled.size());
+      b.compiled_by = rest.substr(0, rest.find_first_of(" ,;:"));
+    }
     b.language = trim(t.substr(3));
     std::size_t indent = lines[i].find('`');
     std::size_t j = i + 1;
@@ -141,12 +150,22 @@ int main(int argc, char** argv) {
   for (const auto& e : fs::directory_iterator(root / "docs"))
     if (e.is_regular_file() && e.path().extension() == ".md") docs.push_back(e.path());
   std::sort(docs.begin(), docs.end());
+  docs.push_back(root / "README.md");
 
   int checked = 0, missing = 0;
   for (const auto& doc : docs) {
     for (const auto& b : blocks_of(doc)) {
       ++checked;
       bool found = false;
+      if (b.compiled_by) {
+        for (const auto& [path, lines] : sources)
+          if (path == fs::path(*b.compiled_by)) found = true;
+        if (found) continue;
+        ++missing;
+        std::cerr << doc.lexically_relative(root).string() << ':' << b.line << ": this ```" << b.language
+                  << " block says it is compiled by " << *b.compiled_by << ", which is not under docs/examples/ or tests/\n";
+        continue;
+      }
       for (const auto& [path, lines] : sources) {
         if (b.quoted_from && path != fs::path(*b.quoted_from)) continue;
         if (appears_in(b.lines, lines)) {
@@ -163,7 +182,7 @@ int main(int argc, char** argv) {
                 << ": quote it from a compiled file, or fix it\n";
     }
   }
-  std::cout << checked << " code blocks in docs/*.md checked, " << missing << " not found in compiled files\n";
+  std::cout << checked << " code blocks in docs/*.md and README.md checked, " << missing << " not found in compiled files\n";
 
   // The reference covers every public header.
   std::string reference;
