@@ -62,8 +62,10 @@ std::string abbreviate_ocids(const std::string& s) {
     std::string_view ocid(s.data() + at, end - at);
     auto type_end = ocid.find('.', prefix.size());
     std::string shorter;
-    if (type_end != std::string_view::npos && type_end > prefix.size())
-      shorter = std::string(ocid.substr(0, type_end)) + "\u2026" + std::string(ocid.substr(ocid.size() - std::min<std::size_t>(4, ocid.size())));
+    if (type_end != std::string_view::npos && type_end > prefix.size()) {
+      auto tail = ocid.substr(ocid.size() - std::min<std::size_t>(4, ocid.size()));
+      shorter = std::string(ocid.substr(0, type_end)) + "\u2026" + std::string(tail);
+    }
     out += !shorter.empty() && shorter.size() < ocid.size() ? shorter : std::string(ocid);
     i = end;
   }

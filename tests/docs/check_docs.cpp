@@ -163,7 +163,8 @@ int main(int argc, char** argv) {
         if (found) continue;
         ++missing;
         std::cerr << doc.lexically_relative(root).string() << ':' << b.line << ": this ```" << b.language
-                  << " block says it is compiled by " << *b.compiled_by << ", which is not under docs/examples/ or tests/\n";
+                  << " block says it is compiled by " << *b.compiled_by
+                  << ", which is not under docs/examples/ or tests/\n";
         continue;
       }
       for (const auto& [path, lines] : sources) {
@@ -182,7 +183,8 @@ int main(int argc, char** argv) {
                 << ": quote it from a compiled file, or fix it\n";
     }
   }
-  std::cout << checked << " code blocks in docs/*.md and README.md checked, " << missing << " not found in compiled files\n";
+  std::cout << checked << " code blocks in docs/*.md and README.md checked, " << missing
+            << " not found in compiled files\n";
 
   // The reference covers every public header.
   std::string reference;
