@@ -1,5 +1,5 @@
 // The admin API under /_ocifake/ (docs/admin-api.md), over HTTP against the in-process server.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <mutex>
 
@@ -122,12 +122,12 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST scenario replaces the state, all or
     test::client rc(real);
     auto r = take(rc.post("/_ocifake/scenario", R"({"name": "m", "clock": "manual"})"));
     CHECK(r.status == 400);
-    CHECK_THAT(r.message(), Catch::StartsWith("$.clock: \"real\""));
+    CHECK_THAT(r.message(), catch_compat::StartsWith("$.clock: \"real\""));
   }
   SECTION("not JSON") {
     auto r = post("/_ocifake/scenario", "name: x");
     CHECK(r.status == 400);
-    CHECK_THAT(r.message(), Catch::StartsWith("$: JSON text"));
+    CHECK_THAT(r.message(), catch_compat::StartsWith("$: JSON text"));
   }
 }
 
@@ -165,10 +165,10 @@ TEST_CASE_METHOD(admin_fixture, "admin: faults are listed with counts, added one
                                       {"operation": "GetImage", "action": {"type": "explode"}}])");
     CHECK(r.status == 400);
     CHECK(r.code() == "InvalidParameter");
-    CHECK_THAT(r.message(), Catch::StartsWith("$[1].action.type: "));
+    CHECK_THAT(r.message(), catch_compat::StartsWith("$[1].action.type: "));
     r = post("/_ocifake/faults", R"({"operation": "GetImage", "action": {"type": "close"}, "tims": 1})");
     CHECK(r.status == 400);
-    CHECK_THAT(r.message(), Catch::StartsWith("$.tims: "));
+    CHECK_THAT(r.message(), catch_compat::StartsWith("$.tims: "));
     CHECK(post("/_ocifake/faults", "{").status == 400);
     CHECK(post("/_ocifake/faults", R"({"id": "slow", "operation": "GetImage", "action": {"type": "close"}})").status == 400);
     CHECK(fake.faults().list().size() == 3);
@@ -278,10 +278,10 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST instances registers one and answers
 
   r = post("/_ocifake/instances", R"({"displayName": "x"})");
   CHECK(r.status == 400);
-  CHECK_THAT(r.message(), Catch::StartsWith("$.compartmentId: an OCID") && Catch::EndsWith("(required)"));
+  CHECK_THAT(r.message(), catch_compat::StartsWith("$.compartmentId: an OCID") && catch_compat::EndsWith("(required)"));
   r = post("/_ocifake/instances", R"({"compartmentId": ")" + test::compartment + R"(", "shape": "VM"})");
   CHECK(r.status == 400);
-  CHECK_THAT(r.message(), Catch::StartsWith("$.shape: a known key"));
+  CHECK_THAT(r.message(), catch_compat::StartsWith("$.shape: a known key"));
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: POST objects registers one; imports of others then fail", "[http][admin]") {
@@ -302,7 +302,7 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST objects registers one; imports of o
 
   r = post("/_ocifake/objects", R"({"namespace": "ns", "bucket": "images"})");
   CHECK(r.status == 400);
-  CHECK_THAT(r.message(), Catch::StartsWith("$.object: "));
+  CHECK_THAT(r.message(), catch_compat::StartsWith("$.object: "));
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: GET state answers a scenario that POST scenario reads back", "[http][admin]") {
