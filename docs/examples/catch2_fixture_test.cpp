@@ -1,7 +1,6 @@
 // ocifake/catch2.hpp in a Catch2 (v2) suite: a fresh fake per test case, and its journal printed
 // when a test case fails. Compiled and run by the build (ctest: example.catch2_fixture).
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+#define CATCH_CONFIG_MAIN  // Catch2 v2's main in this file; with v3, link Catch2::Catch2WithMain
 
 #include <ocifake/catch2.hpp>
 

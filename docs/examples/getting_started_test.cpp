@@ -1,9 +1,9 @@
 // The first test from docs/getting-started.md. Compiled and run by the build, so it stays true.
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+#define CATCH_CONFIG_MAIN  // Catch2 v2's main in this file; with v3, link Catch2::Catch2WithMain
 
 #include <httplib.h>
 
+#include <ocifake/catch2.hpp>
 #include <ocifake/ocifake.hpp>
 
 // [first-test]

@@ -1,6 +1,5 @@
 // The snippets of docs/lifecycle.md, compiled and run (ctest: example.lifecycle), so they stay true.
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+#define CATCH_CONFIG_MAIN  // Catch2 v2's main in this file; with v3, link Catch2::Catch2WithMain
 
 #include <chrono>
 

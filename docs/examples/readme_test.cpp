@@ -3,11 +3,11 @@
 // line after its "run the code under test" comment, a call to code_under_test() below. The block
 // is a test body, so it is included into one; its #include line repeats one this file already
 // made, and so adds nothing there. Run by ctest as example.readme.
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+#define CATCH_CONFIG_MAIN  // Catch2 v2's main in this file; with v3, link Catch2::Catch2WithMain
 
 #include <string>
 
+#include <ocifake/catch2.hpp>
 #include <ocifake/ocifake.hpp>
 
 #include "uploader.hpp"

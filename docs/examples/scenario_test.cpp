@@ -3,8 +3,7 @@
 // test checks that the uploader ends with exactly one image. It also renders the journal as a
 // Mermaid sequence diagram and compares it with lost-create-response.mmd, which the docs quote.
 // Compiled and run by the build (ctest: example.scenario).
-#define CATCH_CONFIG_MAIN
-#include <catch2/catch.hpp>
+#define CATCH_CONFIG_MAIN  // Catch2 v2's main in this file; with v3, link Catch2::Catch2WithMain
 
 #include <fstream>
 #include <sstream>

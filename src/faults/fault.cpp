@@ -106,12 +106,12 @@ bool is_identifier(std::string_view key) {
                      [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
-std::string quoted(std::string_view s) { return json::serialize(json::string(s)); }
+std::string json_quoted(std::string_view s) { return json::serialize(json::string(s)); }
 
 // `$.action.status`, or `$.header["opc-retry-token"]` for a key that is not a plain name.
 std::string member_path(const std::string& path, std::string_view key) {
   if (is_identifier(key)) return path + "." + std::string(key);
-  return path + "[" + quoted(key) + "]";
+  return path + "[" + json_quoted(key) + "]";
 }
 
 std::string index_path(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
@@ -364,12 +364,12 @@ public:
   object_writer& raw(std::string_view key, const std::string& value) {
     out_ += first_ ? "{" : ",";
     first_ = false;
-    out_ += quoted(key);
+    out_ += json_quoted(key);
     out_ += ':';
     out_ += value;
     return *this;
   }
-  object_writer& str(std::string_view key, std::string_view value) { return raw(key, quoted(value)); }
+  object_writer& str(std::string_view key, std::string_view value) { return raw(key, json_quoted(value)); }
   std::string done() { return first_ ? "{}" : out_ + "}"; }
 
 private:
@@ -406,7 +406,7 @@ std::string fault::to_json() const {
     w.str("operation", operations_[0]);
   } else {
     std::string list = "[";
-    for (std::size_t i = 0; i < operations_.size(); ++i) list += (i ? "," : "") + quoted(operations_[i]);
+    for (std::size_t i = 0; i < operations_.size(); ++i) list += (i ? "," : "") + json_quoted(operations_[i]);
     w.raw("operation", list + "]");
   }
   if (!resource_.empty()) w.str("resource", resource_);

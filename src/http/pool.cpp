@@ -6,7 +6,7 @@
 
 namespace ocifake {
 
-void elastic_pool::enqueue(std::function<void()> fn) {
+detail::httplib_compat::enqueue_result elastic_pool::enqueue(std::function<void()> fn) {
   {
     std::lock_guard lock(mutex_);
     jobs_.push_back(std::move(fn));
@@ -15,6 +15,7 @@ void elastic_pool::enqueue(std::function<void()> fn) {
   // After unlocking: a worker woken under the lock would block on it at once, and the unlock
   // would have to wake it a second time.
   cv_.notify_one();
+  return detail::httplib_compat::job_accepted();
 }
 
 void elastic_pool::shutdown() {

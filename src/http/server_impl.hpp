@@ -14,6 +14,8 @@
 
 #include <httplib.h>
 
+#include "http/httplib_compat.hpp"
+
 #include <ocifake/server.hpp>
 
 #include "api/types.hpp"
@@ -31,7 +33,7 @@ class elastic_pool : public httplib::TaskQueue {
 public:
   elastic_pool(std::size_t max_threads, std::function<void()> before_join)
       : max_(max_threads), before_join_(std::move(before_join)) {}
-  void enqueue(std::function<void()> fn) override;
+  detail::httplib_compat::enqueue_result enqueue(std::function<void()> fn) override;
   void shutdown() override;
 
 private:

@@ -117,7 +117,7 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-std::string quoted(std::string_view s) {
+std::string quote(std::string_view s) {
   return "\"" + std::string(s) + "\"";
 }
 
@@ -341,7 +341,7 @@ signature_result signature_verifier::impl::verify(const signature_request& r) co
   std::optional<signature_parameters> params = parse_signature_header(*authorization, parse_error);
   if (!params) return fail(parse_error);
   if (!iequals(params->algorithm, "rsa-sha256"))
-    return fail("algorithm " + quoted(params->algorithm) + " is not supported; only rsa-sha256 is");
+    return fail("algorithm " + quote(params->algorithm) + " is not supported; only rsa-sha256 is");
 
   const std::string method = std::string(r.method);
   const bool has_body = iequals(method, "POST") || iequals(method, "PUT") || iequals(method, "PATCH");
@@ -362,7 +362,7 @@ signature_result signature_verifier::impl::verify(const signature_request& r) co
   for (const key& k : keys) {
     if (k.key_id.empty() || k.key_id == params->key_id) candidates.push_back(&k);
   }
-  if (candidates.empty()) return fail("keyId " + quoted(params->key_id) + " is not registered");
+  if (candidates.empty()) return fail("keyId " + quote(params->key_id) + " is not registered");
 
   // Values of the signed headers, fetched once; every one must be present.
   std::vector<std::string> values(signed_headers.size());
@@ -382,7 +382,7 @@ signature_result signature_verifier::impl::verify(const signature_request& r) co
   const char* date_name = x_date_signed ? "x-date" : "date";
   std::optional<std::chrono::system_clock::time_point> date = parse_http_date(*value_of(date_name));
   if (!date)
-    return fail(std::string(date_name) + " " + quoted(*value_of(date_name)) +
+    return fail(std::string(date_name) + " " + quote(*value_of(date_name)) +
                 " is not an HTTP date like \"Thu, 26 Nov 2026 23:20:25 GMT\"");
   auto skew = *date > r.now ? *date - r.now : r.now - *date;
   if (skew > max_clock_skew) return fail("date is more than 5 minutes from the server clock");
@@ -416,7 +416,7 @@ signature_result signature_verifier::impl::verify(const signature_request& r) co
       if (rsa_sha256_verifies(k->pkey.get(), signing_string, *signature)) return {true, {}};
     }
   }
-  return fail("signature does not verify with the key registered for keyId " + quoted(params->key_id));
+  return fail("signature does not verify with the key registered for keyId " + quote(params->key_id));
 }
 
 }  // namespace ocifake::detail

@@ -1,6 +1,6 @@
 // Inputs the fuzz targets once failed on, as unit tests (each file is also in tests/fuzz/corpus,
 // which ctest replays through the target itself).
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <chrono>
 

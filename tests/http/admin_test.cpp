@@ -1,5 +1,5 @@
 // The admin API under /_ocifake/ (docs/admin-api.md), over HTTP against the in-process server.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <mutex>
 #include <sstream>
@@ -130,7 +130,7 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST scenario replaces the state, all or
   SECTION("not JSON") {
     auto r = post("/_ocifake/scenario", "name: x");
     CHECK(r.status == 400);
-    CHECK_THAT(r.message(), Catch::StartsWith("$: JSON text"));
+    CHECK_THAT(r.message(), catch_compat::StartsWith("$: JSON text"));
   }
   SECTION("no body") {
     auto r = post("/_ocifake/scenario", "");
@@ -225,13 +225,13 @@ TEST_CASE_METHOD(admin_fixture, "admin: a missing or unreadable body is refused 
   }
   auto r = post("/_ocifake/clock/advance", "seconds=60");
   CHECK(r.status == 400);
-  CHECK_THAT(r.message(), Catch::StartsWith(R"($: {"seconds": n} as JSON; the body is not JSON ()"));
+  CHECK_THAT(r.message(), catch_compat::StartsWith(R"($: {"seconds": n} as JSON; the body is not JSON ()"));
 
   // A body that cannot be read at all (a broken chunked encoding) says what a readable one is.
   auto a = test::raw::exchange(fake.port(), "POST /_ocifake/clock/advance HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                             "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
   CHECK(a.status == 400);
-  CHECK_THAT(a.body, Catch::Contains("as long as its Content-Length header says or is sent with Transfer-Encoding: chunked"));
+  CHECK_THAT(a.body, catch_compat::Contains("as long as its Content-Length header says or is sent with Transfer-Encoding: chunked"));
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: faults are listed with counts, added one or many, removed and cleared",
@@ -268,10 +268,10 @@ TEST_CASE_METHOD(admin_fixture, "admin: faults are listed with counts, added one
                                       {"operation": "GetImage", "action": {"type": "explode"}}])");
     CHECK(r.status == 400);
     CHECK(r.code() == "InvalidParameter");
-    CHECK_THAT(r.message(), Catch::StartsWith("$[1].action.type: "));
+    CHECK_THAT(r.message(), catch_compat::StartsWith("$[1].action.type: "));
     r = post("/_ocifake/faults", R"({"operation": "GetImage", "action": {"type": "close"}, "tims": 1})");
     CHECK(r.status == 400);
-    CHECK_THAT(r.message(), Catch::StartsWith("$.tims: "));
+    CHECK_THAT(r.message(), catch_compat::StartsWith("$.tims: "));
     CHECK(post("/_ocifake/faults", "{").status == 400);
     CHECK(post("/_ocifake/faults", R"({"id": "slow", "operation": "GetImage", "action": {"type": "close"}})").status == 400);
     CHECK(fake.faults().list().size() == 3);
@@ -411,10 +411,10 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST instances registers one and answers
 
   r = post("/_ocifake/instances", R"({"displayName": "x"})");
   CHECK(r.status == 400);
-  CHECK_THAT(r.message(), Catch::StartsWith("$.compartmentId: an OCID") && Catch::EndsWith("(required)"));
+  CHECK_THAT(r.message(), catch_compat::StartsWith("$.compartmentId: an OCID") && catch_compat::EndsWith("(required)"));
   r = post("/_ocifake/instances", R"({"compartmentId": ")" + test::compartment + R"(", "shape": "VM"})");
   CHECK(r.status == 400);
-  CHECK_THAT(r.message(), Catch::StartsWith("$.shape: a known key"));
+  CHECK_THAT(r.message(), catch_compat::StartsWith("$.shape: a known key"));
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: POST objects registers one; imports of others then fail", "[http][admin]") {
@@ -435,7 +435,7 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST objects registers one; imports of o
 
   r = post("/_ocifake/objects", R"({"namespace": "ns", "bucket": "images"})");
   CHECK(r.status == 400);
-  CHECK_THAT(r.message(), Catch::StartsWith("$.object: "));
+  CHECK_THAT(r.message(), catch_compat::StartsWith("$.object: "));
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: GET state answers a scenario that POST scenario reads back", "[http][admin]") {

@@ -2,7 +2,7 @@
 // Helpers for the HTTP tests of the image, shape and work-request operations: answers with their
 // status, code and headers, and a fixture that makes images in the states a test needs.
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <string>
 

@@ -5,7 +5,7 @@
 // The normal run does 250 operations a thread; OCIFAKE_STRESS_FULL=1 in the environment runs the
 // full 2,000 a thread (docs/reliability.md records the figures). Workers only record what they
 // saw; every assertion runs on the test thread after they are joined (Catch2 is not thread-safe).
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <algorithm>
 #include <atomic>

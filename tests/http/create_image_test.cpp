@@ -1,5 +1,5 @@
 // CreateImage and GetImage over HTTP, against create-image-api.txt.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <regex>
 

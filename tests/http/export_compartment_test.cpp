@@ -1,5 +1,5 @@
 // ExportImage and ChangeImageCompartment over HTTP.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include "api_support.hpp"
 

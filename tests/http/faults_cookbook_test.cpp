@@ -1,7 +1,7 @@
 // The recipes of docs/faults.md, each run against a fake. The page quotes the code between the
 // `// [name]` and `// [/name]` markers; `ocifake_check_snippets` checks its C++ blocks and the
 // last test here its JSON, so the page cannot drift from what compiles and passes.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <fstream>
 #include <sstream>

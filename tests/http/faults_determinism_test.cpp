@@ -1,6 +1,6 @@
 // Probabilistic faults are reproducible: a seed and a request sequence decide exactly which
 // requests a rule fires on, on any server, and other rules never shift a rule's draws.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <string>
 #include <vector>

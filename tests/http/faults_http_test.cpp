@@ -4,7 +4,7 @@
 //
 // Time: only lower bounds are asserted on anything a fault makes slow; upper bounds are loose
 // (a shared machine can stall any thread for a while).
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <cerrno>
 #include <chrono>

@@ -1,7 +1,7 @@
 // What a server remembers of its faults: each rule's counters, each request's journal entry (the
 // fault that acted, the status sent, the changes made), the admin API's view of both, and the
 // counters staying exact under many concurrent clients.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <algorithm>
 #include <atomic>

@@ -1,7 +1,7 @@
 // Hostile input: requests a careless or malicious client could send, each answered with a specific
 // OCI status and code, after which the server still answers and its state is what it was.
 // Requests go out as raw bytes (tests/http/raw_http.hpp), so nothing is tidied on the way.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <string>
 #include <vector>

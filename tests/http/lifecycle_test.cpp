@@ -1,6 +1,6 @@
 // Lifecycle progression over HTTP: polls, after, never, fail, immediate; per image and next
 // image; the manual clock.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include "support.hpp"
 
@@ -101,7 +101,7 @@ TEST_CASE_METHOD(fixture, "lifecycle: after(10min) on a manual clock walks perce
     auto w = work_request(wr);
     CHECK(w["status"] == "IN_PROGRESS");
     double pct = w["percentComplete"].to_number<double>();
-    CHECK(pct == Approx(minute * 10.0));
+    CHECK(pct == catch_compat::Approx(minute * 10.0));
     CHECK(pct > last);
     last = pct;
     CHECK(state(id) == "IMPORTING");

@@ -1,5 +1,5 @@
 // ListImages over HTTP: filters, sort orders, limits, page tokens and keyset paging.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <algorithm>
 #include <map>

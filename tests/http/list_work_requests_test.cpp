@@ -1,5 +1,5 @@
 // ListWorkRequests, ListWorkRequestErrors and ListWorkRequestLogs over HTTP.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <set>
 

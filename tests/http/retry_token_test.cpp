@@ -1,5 +1,5 @@
 // opc-retry-token on CreateImage, as DESIGN.md's behaviour table says.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <set>
 #include <thread>

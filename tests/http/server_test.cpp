@@ -1,5 +1,5 @@
 // ocifake::server itself: start, endpoint, stop, many at once, headers on every answer.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <chrono>
 #include <thread>

@@ -1,6 +1,6 @@
 // server::settle(): once it returns, every request the server had begun is answered or cut and
 // journalled, so a test reads the whole journal while the server goes on serving.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <exception>
 #include <optional>
@@ -97,5 +97,5 @@ TEST_CASE("settle: called from an on_request listener it refuses instead of wait
   fake.settle();  // the listener has run
   fake.on_request({});
   REQUIRE(refusal);
-  CHECK_THAT(*refusal, Catch::Contains("on_request listener"));
+  CHECK_THAT(*refusal, catch_compat::Contains("on_request listener"));
 }

@@ -1,7 +1,7 @@
 // Shutdown and resources: stopping is prompt whatever the connections are doing, starting and
 // stopping leaks no threads or descriptors, and a client that goes away mid-request frees its
 // worker. Measured figures go out as WARN lines (docs/reliability.md records them).
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <dirent.h>
 

@@ -1,6 +1,6 @@
 // Signature verification in the server's pipeline: an in-process server with verify_signatures,
 // requests signed as the OCI TypeScript SDK signs them (tests/signing.hpp), sent over HTTP.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <chrono>
 #include <string>
@@ -9,8 +9,8 @@
 #include "signing.hpp"
 
 using namespace std::chrono_literals;
-using Catch::Matchers::Contains;
-using Catch::Matchers::StartsWith;
+using catch_compat::Contains;
+using catch_compat::StartsWith;
 using test::signing::key_a;
 using test::signing::key_b;
 using test::signing::sdk_sign;

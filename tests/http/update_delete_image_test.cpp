@@ -1,5 +1,5 @@
 // UpdateImage and DeleteImage over HTTP: fields, etags and if-match, lifecycle refusals, retry tokens.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <atomic>
 #include <thread>

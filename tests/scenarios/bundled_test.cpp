@@ -1,7 +1,7 @@
 // Every file in scenarios/ loads into a default server (C++ and admin API alike), is listed in
 // scenarios/README.md, and has its demo in tests/scenarios/ and the demo's diagram in
 // docs/scenarios.md.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,7 +1,7 @@
 // scenarios/conflicting-update.json: another client changes the image between this client's read
 // and its write, so the first UpdateImage sent with if-match is answered 412 NoEtagMatch. The
 // answer to a lost race is to read again and reapply the change to what is there now.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
 
@@ -56,7 +56,7 @@ TEST_CASE("conflicting-update: a client that gives up on 412 leaves the image un
   auto fake = demo::start("conflicting-update");
   demo::oci_client oci(fake->endpoint());
 
-  REQUIRE_THROWS_WITH(naive::add_tag(oci, "release", "2026.01"), Catch::Contains("UpdateImage: 412 NoEtagMatch"));
+  REQUIRE_THROWS_WITH(naive::add_tag(oci, "release", "2026.01"), catch_compat::Contains("UpdateImage: 412 NoEtagMatch"));
   auto tags = fake->find_image(image)->freeform_tags;
   CHECK(tags.count("release") == 0);
 }

@@ -16,7 +16,7 @@
 //
 // and review the difference before committing it.
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <chrono>
 #include <cstdlib>

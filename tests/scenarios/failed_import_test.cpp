@@ -1,7 +1,7 @@
 // scenarios/failed-import.json: the import fails because the object is not a valid QCOW2 image.
 // The image's lifecycleState only says DELETED; the reason is on the work request, in
 // ListWorkRequestErrors. A client that reports the reason saves someone an afternoon.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
 
@@ -75,7 +75,7 @@ TEST_CASE("failed-import: a client that waits for AVAILABLE times out without sa
   auto started = fake->clock().now();
 
   REQUIRE_THROWS_WITH(naive::wait_for_import(oci, import, demo::fake_time(*fake)),
-                      Catch::Contains("timed out after 30 minutes") && !Catch::Contains("QCOW2"));
+                      catch_compat::Contains("timed out after 30 minutes") && !catch_compat::Contains("QCOW2"));
   CHECK(fake->clock().now() - started >= 30min);
 }
 
@@ -86,8 +86,8 @@ TEST_CASE("failed-import: a client that follows the work request reports the rea
   auto started = fake->clock().now();
 
   REQUIRE_THROWS_WITH(right::wait_for_import(oci, import, demo::fake_time(*fake)),
-                      Catch::Contains("ImageImportFailed: The object is not a valid QCOW2 image: bad magic number") &&
-                          Catch::Contains(import.work_request));
+                      catch_compat::Contains("ImageImportFailed: The object is not a valid QCOW2 image: bad magic number") &&
+                          catch_compat::Contains(import.work_request));
   CHECK(fake->clock().now() - started < 1min);
   CHECK(fake->find_image(import.image)->lifecycle_state == "DELETED");
   demo::check_diagram(*fake, "failed-import");

@@ -1,7 +1,7 @@
 // scenarios/hung-get-image.json: one GetImage is accepted and never answered. Only the client's
 // own read timeout ends such a request, so that timeout decides how long the client is stuck;
 // a read is idempotent, so a short timeout and a retry cost nothing.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
 
@@ -46,7 +46,7 @@ TEST_CASE("hung-get-image: a client with a long read timeout hangs for all of it
   demo::oci_client oci(fake->endpoint(), 2s);
   auto t0 = std::chrono::steady_clock::now();
 
-  REQUIRE_THROWS_WITH(naive::lifecycle_state(oci), Catch::Contains("GetImage: no answer"));
+  REQUIRE_THROWS_WITH(naive::lifecycle_state(oci), catch_compat::Contains("GetImage: no answer"));
   CHECK(std::chrono::steady_clock::now() - t0 >= 2s);
   fake->stop();  // a hung request is journalled when it ends; stopping ends them all
   auto reads = fake->journal("GetImage");

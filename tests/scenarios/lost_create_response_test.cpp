@@ -1,7 +1,7 @@
 // scenarios/lost-create-response.json: CreateImage is applied, then the connection is reset before
 // the answer arrives. The client cannot tell "never arrived" from "done, answer lost", so it must
 // retry, and the retry must say it is the same request: the opc-retry-token.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
 

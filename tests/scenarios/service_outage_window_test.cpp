@@ -1,7 +1,7 @@
 // scenarios/service-outage-window.json: from the first to the seventh minute every request is
 // answered 503 ServiceUnavailable, while an image takes ten minutes to provision. An outage ends;
 // a client that outlasts it loses nothing.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <algorithm>
 
@@ -74,7 +74,7 @@ TEST_CASE("service-outage-window: a client that aborts on the first 503 abandons
   auto create = create_image(oci);
 
   REQUIRE_THROWS_WITH(naive::wait(oci, create, demo::fake_time(*fake)),
-                      Catch::Contains("GetWorkRequest: 503 ServiceUnavailable"));
+                      catch_compat::Contains("GetWorkRequest: 503 ServiceUnavailable"));
   // The image was fine all along.
   fake->clock().advance(10min);
   CHECK(fake->find_image(create.image)->lifecycle_state == "AVAILABLE");

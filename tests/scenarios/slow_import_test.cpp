@@ -1,6 +1,6 @@
 // scenarios/slow-import.json: an import from Object Storage takes 45 minutes. How long is too
 // long is not a constant: an import that is still making progress is not stuck.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
 
@@ -71,7 +71,7 @@ TEST_CASE("slow-import: a client with a fixed 20-minute patience abandons an imp
   auto import = start_import(oci);
 
   REQUIRE_THROWS_WITH(naive::wait_for_import(oci, import, demo::fake_time(*fake)),
-                      Catch::Contains("gave up after 20 minutes") && Catch::Contains("still IMPORTING"));
+                      catch_compat::Contains("gave up after 20 minutes") && catch_compat::Contains("still IMPORTING"));
   // Had it waited another half hour:
   fake->clock().advance(30min);
   CHECK(fake->find_image(import.image)->lifecycle_state == "AVAILABLE");

@@ -1,7 +1,7 @@
 // scenarios/stuck-export.json: an export was started earlier (the scenario seeds the image in
 // EXPORTING and its work request IN_PROGRESS at 40%) and never finishes. Nothing a client does
 // will finish it; what a client can do is notice, stop, and hand a human the work request id.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <cmath>
 
@@ -70,7 +70,7 @@ TEST_CASE("stuck-export: a client that watches the work request stops within the
   auto started = fake->clock().now();
 
   REQUIRE_THROWS_WITH(right::wait_for_export(oci, demo::fake_time(*fake, 6h)),
-                      Catch::Contains(export_work_request) && Catch::Contains("IN_PROGRESS at 40%"));
+                      catch_compat::Contains(export_work_request) && catch_compat::Contains("IN_PROGRESS at 40%"));
   CHECK(fake->clock().now() - started <= 31min);
   demo::check_diagram(*fake, "stuck-export");
 }

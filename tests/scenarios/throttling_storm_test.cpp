@@ -1,7 +1,7 @@
 // scenarios/throttling-storm.json: the first six requests, whatever they are, are answered 429
 // TooManyRequests with retry-after: 2. Throttling is the service asking the client to slow down,
 // not a failure of the request: wait, then try again.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <algorithm>
 #include <random>
@@ -76,7 +76,7 @@ TEST_CASE("throttling-storm: a client that treats 429 as fatal gives up at once"
   demo::oci_client oci(fake->endpoint());
 
   REQUIRE_THROWS_WITH(naive::create_and_wait(oci, demo::fake_time(*fake)),
-                      Catch::Contains("CreateImage: 429 TooManyRequests"));
+                      catch_compat::Contains("CreateImage: 429 TooManyRequests"));
   CHECK(demo::live_images(*fake) == 0);
 }
 

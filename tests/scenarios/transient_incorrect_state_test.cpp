@@ -1,7 +1,7 @@
 // scenarios/transient-incorrect-state.json: while the client waits for a new image, two GetImage
 // reads are answered 409 IncorrectState. During a wait, a passing conflict says "not now", not
 // "never": the waiter should keep waiting.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
 
@@ -65,7 +65,7 @@ TEST_CASE("transient-incorrect-state: a waiter that treats 409 as fatal gives up
   auto image = create_image(oci);
 
   REQUIRE_THROWS_WITH(naive::wait_until_available(oci, image, demo::fake_time(*fake)),
-                      Catch::Contains("GetImage: 409 IncorrectState"));
+                      catch_compat::Contains("GetImage: 409 IncorrectState"));
   // Nothing was wrong with the image: a few more reads and it is AVAILABLE.
   demo::oci_client later(fake->endpoint());
   std::string state;

@@ -1,6 +1,6 @@
 // ocifake-server, the real binary, run as a child process: the first stdout line, the command
 // line, the request log, and a clean exit on SIGTERM and SIGINT.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -205,8 +205,8 @@ TEST_CASE("ocifake-server: --help documents every flag and exits 0", "[tools]") 
   CHECK(r.status == 0);
   for (const char* flag : {"--host", "--port", "--scenario", "--clock", "--seed", "--verify-signatures", "--public-key",
                            "--allow-remote", "--admin-token", "--log-format", "--quiet", "--help", "--version"})
-    CHECK_THAT(r.out, Catch::Contains(flag));
-  CHECK_THAT(r.out, Catch::StartsWith("usage: ocifake-server"));
+    CHECK_THAT(r.out, catch_compat::Contains(flag));
+  CHECK_THAT(r.out, catch_compat::StartsWith("usage: ocifake-server"));
 }
 
 TEST_CASE("ocifake-server: --version prints the project's version and exits 0", "[tools]") {
@@ -234,14 +234,14 @@ TEST_CASE("ocifake-server: a plain server takes every bundled scenario over the 
     const std::string mode = clock ? std::string(clock->as_string()) : "real";
     auto state = c.Get("/_ocifake/state");
     REQUIRE(state);
-    CHECK_THAT(state->body, Catch::Contains(R"("clock": ")" + mode + "\""));
+    CHECK_THAT(state->body, catch_compat::Contains(R"("clock": ")" + mode + "\""));
     // Reset goes back to the start-up state: empty, on the real clock the server started with.
     auto reset = c.Post("/_ocifake/reset", "", "application/json");
     REQUIRE(reset);
     CHECK(reset->status == 200);
     state = c.Get("/_ocifake/state");
     REQUIRE(state);
-    CHECK_THAT(state->body, Catch::Contains(R"("clock": "real")"));
+    CHECK_THAT(state->body, catch_compat::Contains(R"("clock": "real")"));
   }
   server.signal(SIGTERM);
   CHECK(server.wait() == 0);
@@ -255,20 +255,20 @@ TEST_CASE("ocifake-server: usage mistakes exit 2 with the usage", "[tools]") {
     INFO(args[0]);
     auto r = run(args);
     CHECK(r.status == 2);
-    CHECK_THAT(r.err, Catch::StartsWith("ocifake-server: ") && Catch::Contains("usage: ocifake-server"));
+    CHECK_THAT(r.err, catch_compat::StartsWith("ocifake-server: ") && catch_compat::Contains("usage: ocifake-server"));
     CHECK(r.out.empty());
   }
-  CHECK_THAT(run({"--bogus"}).err, Catch::Contains("unknown option '--bogus'"));
+  CHECK_THAT(run({"--bogus"}).err, catch_compat::Contains("unknown option '--bogus'"));
 }
 
 TEST_CASE("ocifake-server: a host that is not loopback needs --allow-remote, and that needs --admin-token",
           "[tools]") {
   auto r = run({"--host", "0.0.0.0"});
   CHECK(r.status == 2);
-  CHECK_THAT(r.err, Catch::Contains("refusing --host 0.0.0.0") && Catch::Contains("--allow-remote"));
+  CHECK_THAT(r.err, catch_compat::Contains("refusing --host 0.0.0.0") && catch_compat::Contains("--allow-remote"));
   r = run({"--host", "0.0.0.0", "--allow-remote"});
   CHECK(r.status == 2);
-  CHECK_THAT(r.err, Catch::Contains("--allow-remote needs --admin-token"));
+  CHECK_THAT(r.err, catch_compat::Contains("--allow-remote needs --admin-token"));
 }
 
 TEST_CASE("ocifake-server: serves the scenarios it was given, logs each request, exits 0 on SIGTERM", "[tools]") {
@@ -303,7 +303,7 @@ TEST_CASE("ocifake-server: serves the scenarios it was given, logs each request,
   server.signal(SIGTERM);
   CHECK(server.wait() == 0);
   auto log = lines_of(server.stderr_text());
-  CHECK_THAT(server.stderr_text(), Catch::Contains("loaded scenario lost-create-response"));
+  CHECK_THAT(server.stderr_text(), catch_compat::Contains("loaded scenario lost-create-response"));
   auto count = [&](const std::string& needle) {
     return std::count_if(log.begin(), log.end(), [&](const std::string& l) { return l.find(needle) != std::string::npos; });
   };
@@ -311,7 +311,7 @@ TEST_CASE("ocifake-server: serves the scenarios it was given, logs each request,
   CHECK(count("CreateImage -> no answer") == 1);
   CHECK(count("[fault lost-answer reset afterCommit]") == 1);
   CHECK(count("CreateImage -> 200 (replayed)") == 1);
-  CHECK_THAT(log.back(), Catch::Contains("stopped (SIGTERM)"));
+  CHECK_THAT(log.back(), catch_compat::Contains("stopped (SIGTERM)"));
 }
 
 TEST_CASE("ocifake-server: SIGINT stops it cleanly too, with a request hanging", "[tools]") {
@@ -386,7 +386,7 @@ TEST_CASE("ocifake-server: --verify-signatures refuses unsigned OCI calls, never
   auto r = c.Get("/20160918/images/ocid1.image.oc1.phx.aaaaaaaanone");
   REQUIRE(r);
   CHECK(r->status == 401);
-  CHECK_THAT(r->body, Catch::Contains("NotAuthenticated"));
+  CHECK_THAT(r->body, catch_compat::Contains("NotAuthenticated"));
   r = c.Get("/_ocifake/health");
   REQUIRE(r);
   CHECK(r->status == 200);
@@ -396,17 +396,17 @@ TEST_CASE("ocifake-server: --verify-signatures refuses unsigned OCI calls, never
   temp_file not_a_key("not-a-key.pem", "-----BEGIN PUBLIC KEY-----\nnope\n-----END PUBLIC KEY-----\n");
   auto bad = run({"--verify-signatures", "--public-key", not_a_key.path.string()});
   CHECK(bad.status == 1);
-  CHECK_THAT(bad.err, Catch::Contains("--public-key " + not_a_key.path.string() + ": "));
+  CHECK_THAT(bad.err, catch_compat::Contains("--public-key " + not_a_key.path.string() + ": "));
   bad = run({"--verify-signatures", "--public-key", "/nonexistent/key.pem"});
   CHECK(bad.status == 1);
-  CHECK_THAT(bad.err, Catch::Contains("cannot read /nonexistent/key.pem"));
+  CHECK_THAT(bad.err, catch_compat::Contains("cannot read /nonexistent/key.pem"));
 }
 
 TEST_CASE("ocifake-server: a scenario it cannot use, or a port in use, exits 1 saying why", "[tools]") {
   temp_file typo("typo.json", R"({"name": "typo", "instances": [{"compartmentID": "x"}]})");
   auto r = run({"--scenario", typo.path.string()});
   CHECK(r.status == 1);
-  CHECK_THAT(r.err, Catch::Contains(typo.path.string() + ": $.instances[0].compartmentID: a known key"));
+  CHECK_THAT(r.err, catch_compat::Contains(typo.path.string() + ": $.instances[0].compartmentID: a known key"));
   CHECK(r.out.empty());
 
   child first({"--quiet"});
@@ -414,7 +414,7 @@ TEST_CASE("ocifake-server: a scenario it cannot use, or a port in use, exits 1 s
   auto port = endpoint.substr(endpoint.rfind(':') + 1);
   r = run({"--port", port});
   CHECK(r.status == 1);
-  CHECK_THAT(r.err, Catch::Contains(port));
+  CHECK_THAT(r.err, catch_compat::Contains(port));
   first.signal(SIGTERM);
   CHECK(first.wait() == 0);
 }

@@ -1,7 +1,7 @@
 // Fault rules without a transport: the builder and the rule JSON, validation with exact JSON paths,
 // matching, triggers, order, determinism, counters and thread safety of the engine.
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <algorithm>
 #include <atomic>

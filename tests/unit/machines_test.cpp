@@ -1,6 +1,6 @@
 #include "lifecycle/machines.hpp"
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,6 +1,6 @@
 // Scenario documents: every mistake named by source, JSON path and expectation; applying all or
 // nothing; the server-wide settings; state_json round trips.
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <filesystem>
 #include <fstream>
@@ -59,15 +59,15 @@ TEST_CASE("scenario: a minimal document is just a name", "[unit][scenario]") {
 TEST_CASE("scenario: mistakes in the document itself", "[unit][scenario]") {
   auto m = mistake_in("{\"name\": ");
   CHECK(m.path == "$");
-  CHECK_THAT(m.expected, Catch::StartsWith("JSON text"));
+  CHECK_THAT(m.expected, catch_compat::StartsWith("JSON text"));
 
   m = mistake_in("[]");
   CHECK(m.path == "$");
-  CHECK_THAT(m.expected, Catch::Contains("a scenario object"));
+  CHECK_THAT(m.expected, catch_compat::Contains("a scenario object"));
 
   m = mistake_in("{}");
   CHECK(m.path == "$.name");
-  CHECK_THAT(m.expected, Catch::Contains("(required)"));
+  CHECK_THAT(m.expected, catch_compat::Contains("(required)"));
   CHECK(m.what == "test.json: $.name: " + m.expected);
 
   CHECK(mistake_in(R"({"name": ""})").path == "$.name");
@@ -75,7 +75,7 @@ TEST_CASE("scenario: mistakes in the document itself", "[unit][scenario]") {
 
   m = mistake_in(doc(R"("fault": [])"));
   CHECK(m.path == "$.fault");
-  CHECK_THAT(m.expected, Catch::Contains("did you mean \"faults\"?") && Catch::Contains("the keys here are name,"));
+  CHECK_THAT(m.expected, catch_compat::Contains("did you mean \"faults\"?") && catch_compat::Contains("the keys here are name,"));
 
   m = mistake_in(doc(R"("clock": "fast")"));
   CHECK(m.path == "$.clock");
@@ -83,24 +83,24 @@ TEST_CASE("scenario: mistakes in the document itself", "[unit][scenario]") {
 
   m = mistake_in(doc(R"("clockStart": "yesterday")"));
   CHECK(m.path == "$.clockStart");
-  CHECK_THAT(m.expected, Catch::Contains("RFC 3339"));
+  CHECK_THAT(m.expected, catch_compat::Contains("RFC 3339"));
 
   CHECK(mistake_in(doc(R"("seed": -1)")).path == "$.seed");
   CHECK(mistake_in(doc(R"("seed": "7")")).path == "$.seed");
   CHECK(mistake_in(doc(R"("compartments": "ocid1.compartment.oc1..aaaa")")).path == "$.compartments");
   m = mistake_in(doc(R"("compartments": ["ocid1.compartment.oc1..aaaa", "not-an-ocid"])"));
   CHECK(m.path == "$.compartments[1]");
-  CHECK_THAT(m.expected, Catch::Contains("compartment OCID"));
+  CHECK_THAT(m.expected, catch_compat::Contains("compartment OCID"));
 }
 
 TEST_CASE("scenario: mistakes in instances and objects", "[unit][scenario]") {
   auto m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"("}, {"displayName": "x"}])"));
   CHECK(m.path == "$.instances[1].compartmentId");
-  CHECK_THAT(m.expected, Catch::Contains("an OCID") && Catch::Contains("(required)"));
+  CHECK_THAT(m.expected, catch_compat::Contains("an OCID") && catch_compat::Contains("(required)"));
 
   m = mistake_in(doc(R"("instances": [{"compartmentid": ")" + compartment + R"("}])"));
   CHECK(m.path == "$.instances[0].compartmentid");
-  CHECK_THAT(m.expected, Catch::Contains("did you mean \"compartmentId\"?"));
+  CHECK_THAT(m.expected, catch_compat::Contains("did you mean \"compartmentId\"?"));
 
   m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"(", "launchMode": "FAST"}])"));
   CHECK(m.path == "$.instances[0].launchMode");
@@ -109,7 +109,7 @@ TEST_CASE("scenario: mistakes in instances and objects", "[unit][scenario]") {
   m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment +
                      R"(", "dataVolumes": [{"displayName": "d", "sizeInMBs": "big"}]}])"));
   CHECK(m.path == "$.instances[0].dataVolumes[0].sizeInMBs");
-  CHECK_THAT(m.expected, Catch::StartsWith("an integer from 1"));
+  CHECK_THAT(m.expected, catch_compat::StartsWith("an integer from 1"));
 
   m = mistake_in(doc(R"("instances": [{"id": ")" + instance + R"(", "compartmentId": ")" + compartment + R"("}, {"id": ")" +
                      instance + R"(", "compartmentId": ")" + compartment + R"("}])"));
@@ -117,7 +117,7 @@ TEST_CASE("scenario: mistakes in instances and objects", "[unit][scenario]") {
 
   m = mistake_in(doc(R"("objects": [{"namespace": "ns", "object": "o"}])"));
   CHECK(m.path == "$.objects[0].bucket");
-  CHECK_THAT(m.expected, Catch::Contains("(required)"));
+  CHECK_THAT(m.expected, catch_compat::Contains("(required)"));
   CHECK(mistake_in(doc(R"("objects": [{"namespace": "ns", "bucket": "b", "object": "o", "size": 1}])")).path ==
         "$.objects[0].size");
 }
@@ -142,11 +142,11 @@ TEST_CASE("scenario: mistakes in images", "[unit][scenario]") {
 
   m = mistake_in(doc(R"("images": [)" + image_doc(R"("progress": {"polls": 2})") + "]"));
   CHECK(m.path == "$.images[0].progress");
-  CHECK_THAT(m.expected, Catch::Contains("this one is AVAILABLE"));
+  CHECK_THAT(m.expected, catch_compat::Contains("this one is AVAILABLE"));
 
   m = mistake_in(doc(R"("images": [)" + image_doc() + ", " + image_doc() + "]"));
   CHECK(m.path == "$.images[1].id");
-  CHECK_THAT(m.expected, Catch::Contains("is repeated"));
+  CHECK_THAT(m.expected, catch_compat::Contains("is repeated"));
 }
 
 TEST_CASE("scenario: mistakes in work requests", "[unit][scenario]") {
@@ -159,7 +159,7 @@ TEST_CASE("scenario: mistakes in work requests", "[unit][scenario]") {
 
   auto m = mistake_in(doc(wr("")));
   CHECK(m.path == "$.workRequests[0].resources[0].identifier");
-  CHECK_THAT(m.expected, Catch::Contains("an image in this scenario's images"));
+  CHECK_THAT(m.expected, catch_compat::Contains("an image in this scenario's images"));
 
   m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Delete Image", "status": "SUCCEEDED", "resources": []}])"));
   CHECK(m.path == "$.workRequests[0].operationType");
@@ -170,7 +170,7 @@ TEST_CASE("scenario: mistakes in work requests", "[unit][scenario]") {
 
   m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Create Image", "status": "IN_PROGRESS", "resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaaone"}]}])"));
   CHECK(m.path == "$.workRequests[0].status");
-  CHECK_THAT(m.expected, Catch::Contains("is AVAILABLE"));
+  CHECK_THAT(m.expected, catch_compat::Contains("is AVAILABLE"));
 
   CHECK(mistake_in(doc(images + wr(R"("percentComplete": 101)"))).path == "$.workRequests[0].percentComplete");
   CHECK(mistake_in(doc(images + wr(R"("errors": [{"message": "m"}])"))).path == "$.workRequests[0].errors[0].code");
@@ -183,7 +183,7 @@ TEST_CASE("scenario: mistakes in lifecycle values and fault rules", "[unit][scen
   CHECK(m.path == "$.lifecycle.import.minutes");
   m = mistake_in(doc(R"("lifecycle": {"import": {"polls": 1, "seconds": 5}})"));
   CHECK(m.path == "$.lifecycle.import");
-  CHECK_THAT(m.expected, Catch::Contains(R"({"polls": n})") && Catch::Contains(R"({"fail": "message"})"));
+  CHECK_THAT(m.expected, catch_compat::Contains(R"({"polls": n})") && catch_compat::Contains(R"({"fail": "message"})"));
   CHECK(mistake_in(doc(R"("lifecycle": {"import": {"polls": -1}})")).path == "$.lifecycle.import.polls");
   CHECK(mistake_in(doc(R"("lifecycle": {"import": {"seconds": "600"}})")).path == "$.lifecycle.import.seconds");
   CHECK(mistake_in(doc(R"("lifecycle": {"import": {"immediate": false}})")).path == "$.lifecycle.import.immediate");
@@ -192,7 +192,7 @@ TEST_CASE("scenario: mistakes in lifecycle values and fault rules", "[unit][scen
 
   m = mistake_in(doc(R"("faults": [{"operation": "GetImage", "action": {"type": "reset"}}, {"operation": "GetImage", "action": {"type": "explode"}}])"));
   CHECK(m.path == "$.faults[1].action.type");
-  CHECK_THAT(m.expected, Catch::Contains("error") && Catch::Contains("slowBody"));
+  CHECK_THAT(m.expected, catch_compat::Contains("error") && catch_compat::Contains("slowBody"));
   m = mistake_in(doc(R"("faults": [{"operation": "GetImages", "action": {"type": "reset"}}])"));
   CHECK(m.path == "$.faults[0].operation");
   m = mistake_in(doc(R"("faults": [{"id": "a", "operation": "GetImage", "action": {"type": "reset"}}, {"id": "a", "operation": "GetImage", "action": {"type": "close"}}])"));
@@ -211,7 +211,7 @@ TEST_CASE("scenario: load names the file in every message", "[unit][scenario]") 
   } catch (const ocifake::invalid_input& e) {
     CHECK(e.source() == file.string());
     CHECK(e.path() == "$.instances[0].compartmentID");
-    CHECK_THAT(std::string(e.what()), Catch::StartsWith(file.string() + ": $.instances[0].compartmentID: "));
+    CHECK_THAT(std::string(e.what()), catch_compat::StartsWith(file.string() + ": $.instances[0].compartmentID: "));
   }
   try {
     ocifake::scenario::load(dir / "missing.json");
@@ -219,7 +219,7 @@ TEST_CASE("scenario: load names the file in every message", "[unit][scenario]") 
   } catch (const ocifake::invalid_input& e) {
     CHECK(e.source() == (dir / "missing.json").string());
     CHECK(e.path() == "$");
-    CHECK_THAT(e.expected(), Catch::Contains("cannot open"));
+    CHECK_THAT(e.expected(), catch_compat::Contains("cannot open"));
   }
   ocifake::server fake;
   CHECK_THROWS_AS(fake.load_scenario(file), ocifake::invalid_input);
@@ -292,7 +292,7 @@ TEST_CASE("scenario: a clock other than the server's switches it, both ways; clo
   ocifake::server manual({.clock = ocifake::clock_mode::manual});
   manual.apply(ocifake::scenario::parse(doc(R"("clockStart": "2026-01-01T00:00:00.000Z")")));
   CHECK(ocifake::scenario::parse(manual.state_json()).name() == "state");
-  CHECK_THAT(manual.state_json(), Catch::Contains(R"("clockStart": "2026-01-01T00:00:00.000Z")"));
+  CHECK_THAT(manual.state_json(), catch_compat::Contains(R"("clockStart": "2026-01-01T00:00:00.000Z")"));
 
   // On a real clock, clockStart shifts the clock, which runs on from there.
   real.apply(ocifake::scenario::parse(doc(R"("clockStart": "2020-06-01T12:00:00.000Z")")));
@@ -334,7 +334,7 @@ TEST_CASE("scenario: applying is all or nothing", "[unit][scenario]") {
       FAIL("no error");
     } catch (const ocifake::invalid_input& e) {
       CHECK(e.path() == "$.faults[1].id");
-      CHECK_THAT(e.expected(), Catch::Contains("taken"));
+      CHECK_THAT(e.expected(), catch_compat::Contains("taken"));
     }
   }
   SECTION("an image id the server has") {
@@ -345,7 +345,7 @@ TEST_CASE("scenario: applying is all or nothing", "[unit][scenario]") {
       FAIL("no error");
     } catch (const ocifake::invalid_input& e) {
       CHECK(e.path() == "$.images[1].id");
-      CHECK_THAT(e.expected(), Catch::Contains("is there already"));
+      CHECK_THAT(e.expected(), catch_compat::Contains("is there already"));
     }
   }
   CHECK(fake.state_json() == before);
@@ -450,7 +450,7 @@ TEST_CASE("scenario: state_json recreates the state on a fresh server", "[unit][
   // The failed import's reason is kept.
   auto errors = cc.Get("/20160918/workRequests/" + wb[2].id + "/errors");
   REQUIRE(errors);
-  CHECK_THAT(errors->body, Catch::Contains("bad disk"));
+  CHECK_THAT(errors->body, catch_compat::Contains("bad disk"));
   // Rules carry on with what is left of them.
   auto rules = copy.faults().list();
   REQUIRE(rules.size() == 2);

@@ -2,7 +2,7 @@
 // signs them (oci-common's DefaultRequestSigner over http-signature): x-date, (request-target) and
 // host always; Content-Type, Content-Length and x-content-sha256 added for POST, PUT and PATCH.
 
-#include <catch2/catch.hpp>
+#include "catch_compat.hpp"
 
 #include <chrono>
 #include <string>
@@ -17,7 +17,7 @@
 namespace {
 
 using namespace std::chrono_literals;
-using Catch::Matchers::Contains;
+using catch_compat::Contains;
 using ocifake::detail::signature_request;
 using ocifake::detail::signature_result;
 using ocifake::detail::signature_verifier;
