@@ -53,8 +53,10 @@
 #else
 
 #if OCIFAKE_CATCH2_VERSION == 3
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch_assertion_result.hpp>
 #include <catch2/catch_config.hpp>
+#include <catch2/catch_test_case_info.hpp>
+#include <catch2/catch_test_macros.hpp>
 #include <catch2/interfaces/catch_interfaces_config.hpp>
 #include <catch2/reporters/catch_reporter_event_listener.hpp>
 #include <catch2/reporters/catch_reporter_registrars.hpp>
