@@ -1,4 +1,4 @@
-// ocifake/catch2.hpp in a Catch2 (v2) suite: a fresh fake per test case, and its journal printed
+// ocifake/catch2.hpp in a Catch2 (v2 or v3) suite: a fresh fake per test case, and its journal printed
 // when a test case fails. Compiled and run by the build (ctest: example.catch2_fixture).
 #define CATCH_CONFIG_MAIN  // Catch2 v2's main in this file; with v3, link Catch2::Catch2WithMain
 
@@ -35,6 +35,18 @@ TEST_CASE_METHOD(manual_clock, "an image from an instance is AVAILABLE once the 
   CHECK(fake.find_image(image)->lifecycle_state == "AVAILABLE");
 }
 // [catch2-fixture-options]
+
+// [catch2-fixture-scenario]
+struct lost_answer : ocifake::catch2::fixture {
+  lost_answer() : fixture(ocifake::bundled_scenario("lost-create-response"), {.clock = ocifake::clock_mode::manual}) {}
+};
+
+TEST_CASE_METHOD(lost_answer, "the uploader ends with one image when the first CreateImage answer is lost") {
+  example::upload_image(fake.endpoint(), "ocid1.compartment.oc1..aaaaaaaademo", "ocid1.instance.oc1.phx.aaaaaaaademo",
+                        "upload-3");
+  CHECK(fake.images().size() == 1);
+}
+// [catch2-fixture-scenario]
 
 // [catch2-watch]
 TEST_CASE("two fakes in one test case, both watched") {

@@ -1,47 +1,18 @@
-// ocifake in a GoogleTest suite: a fixture with a fresh fake per test, and an event listener that
-// prints the fake's journal when a test fails. GoogleTest ends a test's fixture before it tells
-// listeners the test ended, so the fixture hands its journal over in TearDown.
-// Compiled and run by the build (ctest: example.gtest_fixture; example.gtest_journal_on_failure
-// runs the test that fails on purpose and checks the journal it prints).
-#include <iostream>
-#include <vector>
+// ocifake in a GoogleTest suite: ocifake/gtest.hpp's fixture, a fresh fake per test, and its
+// listener, which prints the fake's journal when a test fails. No main() here: the program links
+// GTest::gtest_main. Compiled and run by the build (ctest: example.gtest_fixture;
+// example.gtest_journal_on_failure runs the test that fails on purpose and checks the journal it
+// prints, in the console, in the XML report and in OCIFAKE_JOURNAL_DIR).
+#include <string>
 
-#include <gtest/gtest.h>
-
+// [gtest-fixture]
+#include <ocifake/gtest.hpp>
 #include <ocifake/ocifake.hpp>
 
+using OciFakeTest = ocifake::gtest::fixture;  // a fresh server per test, reached as `fake`
+// [gtest-fixture]
+
 #include "uploader.hpp"
-
-// [gtest-fixture]
-// The journal of the test that just ended, for the listener.
-std::vector<ocifake::journal_entry> last_journal;
-
-class OciFakeTest : public ::testing::Test {
-protected:
-  void TearDown() override {
-    fake.stop();  // requests still in flight reach the journal
-    last_journal = fake.journal();
-  }
-
-  ocifake::server fake;
-};
-
-// Prints the journal of a failed test: every request, its status, and the fault that fired.
-class PrintJournalOnFailure : public ::testing::EmptyTestEventListener {
-  void OnTestEnd(const ::testing::TestInfo& test) override {
-    if (test.result()->Failed() && !last_journal.empty())
-      std::cout << "ocifake journal of " << test.test_suite_name() << "." << test.name() << ":\n"
-                << ocifake::to_string(last_journal);
-    last_journal.clear();
-  }
-};
-
-int main(int argc, char** argv) {
-  ::testing::InitGoogleTest(&argc, argv);
-  ::testing::UnitTest::GetInstance()->listeners().Append(new PrintJournalOnFailure);  // gtest owns it
-  return RUN_ALL_TESTS();
-}
-// [gtest-fixture]
 
 const std::string compartment = "ocid1.compartment.oc1..aaaaaaaaexample";
 
@@ -64,3 +35,15 @@ TEST_F(OciFakeTest, DISABLED_FailsOnPurposeToShowTheJournal) {
   example::upload_image(fake.endpoint(), compartment, instance, "upload-2");
   EXPECT_EQ(fake.images().size(), 2u) << "wrong on purpose: the retry was replayed";
 }
+
+// [gtest-scenario]
+class LostAnswerTest : public ocifake::gtest::fixture {
+protected:
+  LostAnswerTest() : fixture(ocifake::bundled_scenario("lost-create-response"), {.clock = ocifake::clock_mode::manual}) {}
+};
+
+TEST_F(LostAnswerTest, StartsFromTheBundledScenario) {
+  ASSERT_EQ(fake.faults().list().size(), 1u);
+  EXPECT_EQ(fake.faults().list()[0].rule.operations(), std::vector<std::string>{"CreateImage"});
+}
+// [gtest-scenario]

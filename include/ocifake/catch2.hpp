@@ -28,10 +28,8 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <cstdlib>
 #include <exception>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <mutex>
 #include <ostream>
@@ -53,8 +51,10 @@
 #else
 
 #if OCIFAKE_CATCH2_VERSION == 3
-#include <catch2/catch_test_macros.hpp>
+#include <catch2/catch_assertion_result.hpp>
 #include <catch2/catch_config.hpp>
+#include <catch2/catch_test_case_info.hpp>
+#include <catch2/catch_test_macros.hpp>
 #include <catch2/interfaces/catch_interfaces_config.hpp>
 #include <catch2/reporters/catch_reporter_event_listener.hpp>
 #include <catch2/reporters/catch_reporter_registrars.hpp>
@@ -65,6 +65,7 @@
 #include <catch2/catch.hpp>
 #endif
 
+#include <ocifake/detail/test_journal.hpp>
 #include <ocifake/journal.hpp>
 #include <ocifake/options.hpp>
 #include <ocifake/scenario.hpp>
@@ -74,50 +75,8 @@ namespace ocifake::catch2 {
 
 namespace detail {
 
-/// The journal of one watched server, as it stood when the watch ended.
-struct captured_journal {
-  std::string endpoint;
-  std::vector<journal_entry> entries;
-  /// Whether an assertion failed or an exception escaped while the server was watched.
-  bool failed = false;
-  /// Already written into the test case's captured output (for reports that keep it).
-  bool reported = false;
-};
-
-/// Writes one journal under a heading that names the test case.
-inline void print_journal(std::ostream& os, const captured_journal& j, const std::string& test_name) {
-  os << "ocifake journal of " << j.endpoint << " for \"" << test_name << "\" (" << j.entries.size()
-     << (j.entries.size() == 1 ? " request" : " requests") << "):\n";
-  for (const auto& e : j.entries) os << "  " << e << '\n';
-  os.flush();
-}
-
-/// A file name made of a test case's name: letters, digits, '-' and '_' kept, the rest '_'.
-inline std::string file_stem(const std::string& test_name) {
-  std::string stem;
-  for (char c : test_name) {
-    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    stem += keep ? c : '_';
-  }
-  if (stem.size() > 120) stem.resize(120);
-  return stem.empty() ? "test" : stem;
-}
-
-/// With OCIFAKE_JOURNAL_DIR set, writes each journal as `<test>.txt` and `<test>.mmd` there
-/// (`<test>-2.txt` ... for a test case with several servers).
-inline void write_journal_files(const std::vector<const captured_journal*>& journals, const std::string& test_name) {
-  const char* dir = std::getenv("OCIFAKE_JOURNAL_DIR");
-  if (!dir || !*dir || journals.empty()) return;
-  std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  const std::string stem = (std::filesystem::path(dir) / file_stem(test_name)).string();
-  for (std::size_t i = 0; i < journals.size(); ++i) {
-    const std::string name = stem + (i ? "-" + std::to_string(i + 1) : std::string());
-    std::ofstream text(name + ".txt");
-    print_journal(text, *journals[i], test_name);
-    std::ofstream(name + ".mmd") << to_mermaid(journals[i]->entries);
-  }
-}
+using test_detail::captured_journal;
+using test_detail::print_journal;
 
 /// The servers watched in the running test case, and the journals of those already gone. One per
 /// program, shared by every translation unit that includes this header.
@@ -289,17 +248,12 @@ public:
 
 private:
   void report(const std::vector<detail::captured_journal>& journals, const std::string& test_name) {
-    // Only the runs that failed, unless the failure came after every server was gone; never a
-    // server that saw no request.
-    bool any_marked = std::any_of(journals.begin(), journals.end(), [](const auto& j) { return j.failed; });
-    std::vector<const detail::captured_journal*> shown;
-    for (const auto& j : journals)
-      if ((!any_marked || j.failed) && !j.entries.empty()) shown.push_back(&j);
+    auto shown = test_detail::journals_to_show(journals);
     for (const auto* j : shown) {
       if (j->reported) continue;
       detail::print_journal(text_report() ? text_stream() : std::cerr, *j, test_name);
     }
-    detail::write_journal_files(shown, test_name);
+    test_detail::write_journal_files(shown, test_name);
   }
 
 #if OCIFAKE_CATCH2_VERSION == 3

@@ -51,4 +51,24 @@ private:
   std::shared_ptr<const detail::scenario_data> data_;
 };
 
+namespace detail {
+std::filesystem::path find_bundled_scenario(std::string_view name, const char* package_dir);
+}
+
+/// The file of a scenario that comes with ocifake (`scenarios/` in the source tree,
+/// `share/ocifake/scenarios` where the package is installed), by name:
+///
+///     fake.load_scenario(ocifake::bundled_scenario("lost-create-response"));
+///
+/// Looks in `$OCIFAKE_SCENARIO_DIR` when set, then in the folder of the CMake package the program
+/// was built against, then where the library was installed to, then in the source tree it was
+/// built from. Throws `usage_error` listing the bundled names when none has that name.
+inline std::filesystem::path bundled_scenario(std::string_view name) {
+#ifdef OCIFAKE_SCENARIOS_DIR
+  return detail::find_bundled_scenario(name, OCIFAKE_SCENARIOS_DIR);
+#else
+  return detail::find_bundled_scenario(name, nullptr);
+#endif
+}
+
 }  // namespace ocifake

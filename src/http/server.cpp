@@ -88,8 +88,9 @@ server::server(server_options options) : impl_(std::make_unique<impl>(std::move(
     if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
     if (!res.has_header("opc-request-id")) res.set_header("opc-request-id", s.request_ids.request_id());
     std::string code = "InvalidParameter",
-                message = "the request could not be read: expected an HTTP/1.1 request whose body, if it has one, is "
-                          "as long as its Content-Length header says or is sent with Transfer-Encoding: chunked";
+                message = "the request is not well-formed HTTP/1.1 (its request line, a header line, Content-Length "
+                          "or chunked encoding); a body must be as long as its Content-Length header says, or be "
+                          "sent with Transfer-Encoding: chunked";
     if (res.status == 413) code = "PayloadTooLarge", message = "the request body exceeds 1 MiB";
     if (res.status == 414) code = "InvalidParameter", message = "the request URI is too long";
     if (res.status == 404) code = "NotFound", message = "no such path";

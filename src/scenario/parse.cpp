@@ -16,6 +16,7 @@
 
 #include "model/fields.hpp"
 #include "model/launch_options.hpp"
+#include "model/suggest.hpp"
 #include "scenario/scenario_data.hpp"
 
 namespace ocifake {
@@ -35,22 +36,6 @@ std::string member_path(const std::string& path, std::string_view key) {
 }
 
 std::string index_path(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t up = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 std::string join(std::initializer_list<std::string_view> words) {
   std::string s;
@@ -74,13 +59,8 @@ public:
     if (!o_) throw invalid_input(source, path_, std::string(what));
     for (const auto& kv : *o_) {
       if (std::find(keys.begin(), keys.end(), std::string_view(kv.key())) != keys.end()) continue;
-      std::string expected = "a known key";
-      std::string_view best;
-      std::size_t best_distance = 3;
-      for (auto k : keys)
-        if (auto d = edit_distance(kv.key(), k); d < best_distance) best = k, best_distance = d;
-      if (!best.empty()) expected += " (did you mean \"" + std::string(best) + "\"?)";
-      expected += "; the keys here are " + join(keys);
+      std::string expected = "a known key" + did_you_mean(kv.key(), {keys.begin(), keys.size()}) +
+                             "; the keys here are " + join(keys);
       throw invalid_input(source, member_path(path_, kv.key()), expected);
     }
   }

@@ -20,3 +20,8 @@ TEST_CASE("a server watched by hand, and an exception that escapes the test", "[
   auto r = client.Get("/20160918/images?compartmentId=ocid1.compartment.oc1..aaaaaaaathrows");
   if (r && r->status == 429) throw std::runtime_error("the client gave up after one 429");
 }
+
+TEST_CASE_METHOD(ocifake::catch2::fixture, "a failing test case whose fake saw no request prints no journal",
+                 "[.][fails-on-purpose]") {
+  CHECK(fake.images().size() == 1);  // wrong on purpose, before any request
+}

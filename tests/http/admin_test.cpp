@@ -231,7 +231,8 @@ TEST_CASE_METHOD(admin_fixture, "admin: a missing or unreadable body is refused 
   auto a = test::raw::exchange(fake.port(), "POST /_ocifake/clock/advance HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                                             "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n");
   CHECK(a.status == 400);
-  CHECK_THAT(a.body, catch_compat::Contains("as long as its Content-Length header says or is sent with Transfer-Encoding: chunked"));
+  CHECK_THAT(a.body, catch_compat::Contains("a body must be as long as its Content-Length header says, or be sent with "
+                                            "Transfer-Encoding: chunked"));
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: faults are listed with counts, added one or many, removed and cleared",

@@ -3,8 +3,11 @@
 // Requests go out as raw bytes (tests/http/raw_http.hpp), so nothing is tidied on the way.
 #include "catch_compat.hpp"
 
+#include <cstdio>
 #include <string>
 #include <vector>
+
+#include <httplib.h>
 
 #include "raw_http.hpp"
 #include "support.hpp"
@@ -49,8 +52,17 @@ const std::string images = "/20160918/images";
 const std::string image = "/20160918/images/{img}";
 const std::string list = "/20160918/images?compartmentId=" + C;
 
+// Whether the cpp-httplib this was built with refuses malformed header lines itself (newer than
+// 0.11: Debian 13's 0.18 does, Debian 12's 0.11 does not).
+bool httplib_refuses_malformed_headers() {
+  int major = 0, minor = 0;
+  std::sscanf(CPPHTTPLIB_VERSION, "%d.%d", &major, &minor);
+  return major > 0 || minor > 11;
+}
+
 std::vector<bad_request> table() {
   const std::string P = "POST", U = "PUT", G = "GET", D = "DELETE";
+  const bool strict = httplib_refuses_malformed_headers();
   return {
       // ---- truncated or not JSON
       {"empty body", P, images, "", "", 400, "CannotParseRequest"},
@@ -152,9 +164,11 @@ std::vector<bad_request> table() {
       // ---- request lines and headers no client should send
       {"not HTTP at all", "", "GARBAGE\r\n\r\n", "", "", 400, "InvalidParameter", true},
       // httplib skips a header line without a colon; the request goes on (here without its query).
-      {"a header without a colon", "", "GET /20160918/images HTTP/1.1\r\nHost: x\r\nno colon here\r\nConnection: close\r\n\r\n", "", "", 400, "MissingParameter", true},
-      // httplib reads a Content-Length that is not a number as no body at all.
-      {"Content-Length not a number", "", "POST /20160918/images HTTP/1.1\r\nHost: x\r\nContent-Length: many\r\nConnection: close\r\n\r\n{}", "", "", 400, "CannotParseRequest", true},
+      // cpp-httplib 0.11 passes over a header line without a colon (so compartmentId is missing)
+      // and reads a Content-Length that is not a number as no body at all; newer versions refuse
+      // both before the handler runs (docs/behaviour.md).
+      {"a header without a colon", "", "GET /20160918/images HTTP/1.1\r\nHost: x\r\nno colon here\r\nConnection: close\r\n\r\n", "", "", 400, strict ? "InvalidParameter" : "MissingParameter", true},
+      {"Content-Length not a number", "", "POST /20160918/images HTTP/1.1\r\nHost: x\r\nContent-Length: many\r\nConnection: close\r\n\r\n{}", "", "", 400, strict ? "InvalidParameter" : "CannotParseRequest", true},
       {"a bad chunk size", "", "POST /20160918/images HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n", "", "", 400, "InvalidParameter", true},
       {"bad opc-request-id", G, image, "", "opc-request-id: not valid!\r\n", 400, "InvalidParameter"},
       {"ChangeImageCompartment to a malformed OCID", P, image + "/actions/changeCompartment", R"({"compartmentId":"ocid1.compartment"})", "", 400, "InvalidParameter"},
