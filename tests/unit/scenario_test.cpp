@@ -500,7 +500,7 @@ TEST_CASE("scenario: reset after a start-up scenario file returns to it, its clo
 
 TEST_CASE("scenario: reset after a plain scenario load returns to the start-up state and clock", "[unit][scenario]") {
   ocifake::server fake;
-  fake.load_scenario(std::filesystem::path(OCIFAKE_SOURCE_DIR) / "scenarios" / "lost-create-response.json");
+  fake.load_scenario(ocifake::bundled_scenario("lost-create-response"));
   CHECK(fake.clock().mode() == ocifake::clock_mode::manual);
   CHECK_FALSE(fake.faults().list().empty());
 
