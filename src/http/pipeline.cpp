@@ -204,7 +204,7 @@ void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) 
       return;
     }
   }
-  // Query: %XX escapes only; '+' is a literal plus, as the OCI SDKs send it.
+  // Query: form-decoded, as every OCI SDK encodes it ('+' and %20 are spaces, %2B a plus).
   if (std::string bad_key; !detail::parse_query(raw_query, req.query, bad_key)) {
     finish(detail::error_response(400, "InvalidParameter", bad_key + ": invalid percent-escape in the query string"));
     return;

@@ -180,7 +180,7 @@ std::optional<json::object> field_reader::defined_tags(std::string_view key) con
   return *o;
 }
 
-std::string percent_decode(std::string_view s, bool& ok) {
+std::string percent_decode(std::string_view s, bool& ok, bool plus_is_space) {
   ok = true;
   std::string out;
   out.reserve(s.size());
@@ -192,7 +192,7 @@ std::string percent_decode(std::string_view s, bool& ok) {
   };
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (s[i] != '%') {
-      out += s[i];
+      out += plus_is_space && s[i] == '+' ? ' ' : s[i];
       continue;
     }
     if (i + 2 >= s.size() || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0) {
@@ -216,8 +216,8 @@ bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& 
     if (pair.empty()) continue;
     auto eq = pair.find('=');
     bool ok_key = true, ok_value = true;
-    auto key = percent_decode(pair.substr(0, eq), ok_key);
-    auto value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), ok_value);
+    auto key = percent_decode(pair.substr(0, eq), ok_key, true);
+    auto value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), ok_value, true);
     if (!ok_key || !ok_value) {
       bad_key = std::move(key);
       return false;

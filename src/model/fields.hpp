@@ -67,11 +67,12 @@ private:
 // libstdc++); times stay well inside, so adding a phase's duration to one cannot overflow.
 constexpr int first_year = 1970, last_year = 2199;
 
-// Percent-decoding as OCI clients need it: %XX only ('+' stays '+'). An invalid escape is kept as
-// it is and makes ok false.
-std::string percent_decode(std::string_view s, bool& ok);
-// A query string as OCI clients send it: '&'-separated pairs, %XX escapes only ('+' stays '+').
-// Empty pairs are skipped. False at the first pair with an invalid escape, whose key (decoded as
+// Percent-decoding: %XX, and with `plus_is_space` a '+' as a space (form encoding, for query
+// values). An invalid escape is kept as it is and makes ok false.
+std::string percent_decode(std::string_view s, bool& ok, bool plus_is_space = false);
+// A query string as every OCI client sends it: '&'-separated pairs, form-decoded: '+' is a space
+// (the Python, Go and Java SDKs, the CLI and Terraform send a space so), %2B a plus, %20 a space
+// (the TypeScript SDK). Empty pairs are skipped. False at the first pair with an invalid escape, whose key (decoded as
 // far as it goes) is left in `bad_key`.
 bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& out, std::string& bad_key);
 // The displayName of an image created without one: image-YYYYMMDD-HHMM.

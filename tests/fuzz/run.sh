@@ -32,7 +32,7 @@ fi
 build=${OCIFAKE_FUZZ_BUILD_DIR:-build-fuzz}
 if [ "${OCIFAKE_FUZZ_NO_BUILD:-0}" != 1 ]; then
   if [ ! -e "$(${CXX_FUZZ:-clang++} -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
-    echo "$0: clang's libFuzzer runtime is missing (Debian: apt-get install libclang-rt-14-dev)" >&2
+    echo "$0: clang's libFuzzer runtime is missing (Debian 12: libclang-rt-14-dev, Debian 13: libclang-rt-19-dev; bash .ci/install-deps installs it)" >&2
     exit 2
   fi
   CXX=${CXX_FUZZ:-clang++} cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOCIFAKE_FUZZ=ON \
