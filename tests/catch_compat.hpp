@@ -6,13 +6,7 @@
 // The test main is Catch2's: CATCH_CONFIG_MAIN in tests/main.cpp for v2, Catch2::Catch2WithMain
 // for v3.
 
-#ifndef OCIFAKE_CATCH2_VERSION
-#if __has_include(<catch2/catch_test_macros.hpp>)
-#define OCIFAKE_CATCH2_VERSION 3
-#else
-#define OCIFAKE_CATCH2_VERSION 2
-#endif
-#endif
+#include <ocifake/detail/catch2_version.hpp>
 
 #include <string>
 

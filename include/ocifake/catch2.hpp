@@ -37,13 +37,7 @@
 #include <utility>
 #include <vector>
 
-#ifndef OCIFAKE_CATCH2_VERSION
-#if __has_include(<catch2/catch_test_macros.hpp>)
-#define OCIFAKE_CATCH2_VERSION 3
-#else
-#define OCIFAKE_CATCH2_VERSION 2
-#endif
-#endif
+#include <ocifake/detail/catch2_version.hpp>
 
 #if OCIFAKE_CATCH2_VERSION == 2 && defined(TWOBLUECUBES_SINGLE_INCLUDE_CATCH_HPP_INCLUDED) && \
     !defined(CATCH_CONFIG_EXTERNAL_INTERFACES) && !defined(CATCH_CONFIG_ENABLE_BENCHMARKING)
