@@ -38,7 +38,7 @@ TEST_CASE_METHOD(manual_clock, "an image from an instance is AVAILABLE once the 
 
 // [catch2-fixture-scenario]
 struct lost_answer : ocifake::catch2::fixture {
-  lost_answer() : fixture(ocifake::bundled_scenario("lost-create-response"), {.clock = ocifake::clock_mode::manual}) {}
+  lost_answer() : fixture(ocifake::bundled_scenario("lost-create-response")) {}
 };
 
 TEST_CASE_METHOD(lost_answer, "the uploader ends with one image when the first CreateImage answer is lost") {

@@ -39,7 +39,7 @@ TEST_F(OciFakeTest, DISABLED_FailsOnPurposeToShowTheJournal) {
 // [gtest-scenario]
 class LostAnswerTest : public ocifake::gtest::fixture {
 protected:
-  LostAnswerTest() : fixture(ocifake::bundled_scenario("lost-create-response"), {.clock = ocifake::clock_mode::manual}) {}
+  LostAnswerTest() : fixture(ocifake::bundled_scenario("lost-create-response")) {}
 };
 
 TEST_F(LostAnswerTest, StartsFromTheBundledScenario) {

@@ -10,7 +10,7 @@
 
 struct lost_answer : ocifake::catch2::fixture {
   lost_answer()
-      : fixture(ocifake::bundled_scenario("lost-create-response"), {.clock = ocifake::clock_mode::manual}) {}
+      : fixture(ocifake::bundled_scenario("lost-create-response")) {}
 };
 
 TEST_CASE_METHOD(lost_answer, "a consumer's Catch2 fixture starts from a bundled scenario") {
