@@ -230,7 +230,8 @@ TEST_CASE("ocifake-server: a plain server takes every bundled scenario over the 
     auto r = c.Post("/_ocifake/scenario", text.str(), "application/json");
     REQUIRE(r);
     CHECK(r->status == 200);
-    auto* clock = json::parse(text.str()).as_object().if_contains("clock");
+    const json::value doc = json::parse(text.str());  // kept alive: `clock` points into it
+    auto* clock = doc.as_object().if_contains("clock");
     const std::string mode = clock ? std::string(clock->as_string()) : "real";
     auto state = c.Get("/_ocifake/state");
     REQUIRE(state);
