@@ -11,6 +11,10 @@
 
 namespace ocifake {
 
+namespace detail {
+struct clock_access;
+}
+
 /// How a server's clock moves.
 enum class clock_mode {
   real,    ///< follows the system clock (plus whatever `advance()` added)
@@ -36,18 +40,19 @@ public:
   ///     fake.clock().set_mode(ocifake::clock_mode::manual);  // time stands still from here
   void set_mode(clock_mode m);
 
-  /// Internal: constructed by the server.
-  clock(clock_mode mode, time_point start);
   clock(const clock&) = delete;
   clock& operator=(const clock&) = delete;
-  /// Internal: called after every advance, outside the clock's lock.
-  void on_advance(std::function<void()> listener);
   /// Sets the time: a manual clock stands at `t`; a real clock runs on from `t`. Unlike `advance`
   /// it may go backwards, and it does not complete phases by itself.
   ///     fake.clock().set(std::chrono::sys_days{std::chrono::year{2026} / 1 / 1});
   void set(time_point t);
 
 private:
+  friend struct detail::clock_access;  // the server makes its clock and listens to it
+  clock(clock_mode mode, time_point start);
+  // Called after every advance, outside the clock's lock.
+  void on_advance(std::function<void()> listener);
+
   std::atomic<clock_mode> mode_;  // changed under mutex_; read without it by mode()
   mutable std::mutex mutex_;
   std::chrono::milliseconds offset_{0};  // real: added to the system clock

@@ -15,7 +15,8 @@ namespace ocifake {
 
 namespace detail {
 class fault_engine;
-}
+struct core;
+}  // namespace detail
 
 /// When a fault acts, relative to applying the request.
 enum class fault_timing {
@@ -165,10 +166,9 @@ public:
   /// Removes every rule.
   void clear();
 
-  /// Internal: constructed by the server.
-  explicit fault_list(detail::fault_engine& e) : engine_(&e) {}
-
 private:
+  friend struct detail::core;  // each server has one
+  explicit fault_list(detail::fault_engine& e) : engine_(&e) {}
   detail::fault_engine* engine_;
 };
 

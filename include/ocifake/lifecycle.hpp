@@ -9,8 +9,11 @@
 namespace ocifake {
 
 namespace detail {
-class store;
-}
+class resources;
+template <class T>
+class guarded;
+struct core;
+}  // namespace detail
 
 /// The slow parts of an image's life.
 enum class phase {
@@ -76,11 +79,10 @@ public:
   /// For the next image that enters phase `p` (one image only).
   void set_next(phase p, progress how);
 
-  /// Internal: constructed by the server.
-  explicit lifecycle_control(detail::store& s) : store_(&s) {}
-
 private:
-  detail::store* store_;
+  friend struct detail::core;  // each server has one
+  explicit lifecycle_control(detail::guarded<detail::resources>& s);
+  detail::guarded<detail::resources>* store_;
 };
 
 }  // namespace ocifake

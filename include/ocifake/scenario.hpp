@@ -15,7 +15,8 @@ namespace ocifake {
 
 namespace detail {
 struct scenario_data;
-}
+struct scenario_access;
+}  // namespace detail
 
 /// A parsed, validated scenario. Load it into a server with `server::apply` or
 /// `server::load_scenario`; nothing is applied unless the whole document is valid.
@@ -43,11 +44,9 @@ public:
   scenario& operator=(scenario&&) noexcept;
   ~scenario();
 
-  /// Internal: the parsed content.
-  const detail::scenario_data& data() const { return *data_; }
-  explicit scenario(std::shared_ptr<const detail::scenario_data> d);
-
 private:
+  friend struct detail::scenario_access;  // the parsed content, for applying it
+  explicit scenario(std::shared_ptr<const detail::scenario_data> d);
   std::shared_ptr<const detail::scenario_data> data_;
 };
 

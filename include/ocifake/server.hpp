@@ -114,9 +114,8 @@ public:
   ///     fake.on_request([](const ocifake::journal_entry& e) { std::clog << e << '\n'; });
   void on_request(std::function<void(const journal_entry&)> listener);
 
-  struct impl;
-
 private:
+  struct impl;
   std::unique_ptr<impl> impl_;
 };
 

@@ -1,50 +1,46 @@
 #pragma once
-// The OCI operations, transport-free. dispatch() runs one under the store's lock, with
-// opc-retry-token idempotency; each operation is one function in the file of its resource.
+// The OCI operations, transport-free: each is one function, in the file of its resource, that
+// runs under the store's lock and gets the locked resources. registry.cpp lists them; dispatch()
+// runs one, with opc-retry-token idempotency.
 
-#include <string_view>
-#include <vector>
+#include <string>
 
+#include "api/registry.hpp"
+#include "api/retry.hpp"
 #include "api/types.hpp"
 #include "store/store.hpp"
 
 namespace ocifake::detail {
 
-// Runs req.operation; every api_error becomes an OCI error answer here.
-api_response dispatch(store& s, const api_request& req);
-// Whether the operation honours opc-retry-token.
-bool takes_retry_token(std::string_view operation);
-
-using operation_fn = api_response (*)(store&, const api_request&);
-struct operation_entry {
-  std::string_view name;
-  operation_fn fn;
-  bool retry_token;
-};
-const std::vector<operation_entry>& operations();
+// Runs `op` for `req` under the store's lock (and, for a request with a retry token, the retry
+// cache's, taken first); every api_error becomes an OCI error answer here. Fills req.parsed_body
+// first, outside the locks.
+api_response dispatch(store& s, retry_store& retries, const operation& op, api_request& req);
 
 // images.cpp
-api_response create_image(store&, const api_request&);
-api_response get_image(store&, const api_request&);
-api_response list_images(store&, const api_request&);
-api_response update_image(store&, const api_request&);
-api_response delete_image(store&, const api_request&);
-api_response export_image(store&, const api_request&);
-api_response change_image_compartment(store&, const api_request&);
+api_response create_image(resources&, const api_request&);
+api_response get_image(resources&, const api_request&);
+api_response list_images(resources&, const api_request&);
+api_response update_image(resources&, const api_request&);
+api_response delete_image(resources&, const api_request&);
+api_response export_image(resources&, const api_request&);
+api_response change_image_compartment(resources&, const api_request&);
 // shapes.cpp
-api_response list_image_shape_compatibility_entries(store&, const api_request&);
-api_response get_image_shape_compatibility_entry(store&, const api_request&);
-api_response add_image_shape_compatibility_entry(store&, const api_request&);
-api_response remove_image_shape_compatibility_entry(store&, const api_request&);
+api_response list_image_shape_compatibility_entries(resources&, const api_request&);
+api_response get_image_shape_compatibility_entry(resources&, const api_request&);
+api_response add_image_shape_compatibility_entry(resources&, const api_request&);
+api_response remove_image_shape_compatibility_entry(resources&, const api_request&);
 // work_requests.cpp
-api_response get_work_request(store&, const api_request&);
-api_response list_work_requests(store&, const api_request&);
-api_response list_work_request_errors(store&, const api_request&);
-api_response list_work_request_logs(store&, const api_request&);
+api_response get_work_request(resources&, const api_request&);
+api_response list_work_requests(resources&, const api_request&);
+api_response list_work_request_errors(resources&, const api_request&);
+api_response list_work_request_logs(resources&, const api_request&);
 
-// Shared helpers for the operation files.
+// Shared by the operation files.
 api_response json_answer(const boost::json::value& v, int status = 200);
-image_record& require_image(store& s, const std::string& id);  // 404 NotAuthorizedOrNotFound
+image_record& require_image(resources& r, const std::string& id);  // 404 NotAuthorizedOrNotFound
+// 404 NotAuthorizedOrNotFound naming `field` when compartments are strict and this one is unknown.
+void require_compartment(const resources& r, const std::string& field, const std::string& id);
 // if-match: 412 NoEtagMatch when present and different from the image's etag.
 void check_if_match(const api_request& req, const image_record& img);
 

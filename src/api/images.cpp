@@ -6,6 +6,9 @@
 #include <iterator>
 
 #include "api/api.hpp"
+#include "api/paging.hpp"
+#include "api/render.hpp"
+#include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 #include "model/launch_options.hpp"
 
@@ -69,9 +72,9 @@ import_source read_image_source(const json::object& src) {
 // The image an operation that changes it names: 404 when unknown, and when DELETED (a deleted image
 // still answers GetImage, but nothing changes it any more). Its progression is brought up to date
 // first, uncounted, so that an `immediate` or elapsed phase has ended before the operation looks.
-image_record& require_live_image(store& s, const std::string& id) {
+image_record& require_live_image(resources& s, const std::string& id) {
   auto& img = require_image(s, id);
-  s.evaluate(img, false);
+  catch_up(s, img, false);
   if (img.state() == image_state::deleted)
     throw api_error{404, "NotAuthorizedOrNotFound", "image " + id + " not found or not authorized: it is DELETED"};
   return img;
@@ -122,221 +125,281 @@ const char* state_names = "PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABL
 
 // An image as the answer's body. Its JSON lives only until it is serialised, so it is built in an
 // arena on the stack instead of a few dozen heap blocks.
-api_response image_answer(const store& s, const image_record& img) {
+api_response image_answer(const image_record& img) {
   unsigned char buffer[4096];
   json::monotonic_resource arena(buffer, sizeof buffer);
-  return json_answer(s.image_json(img, &arena));
+  return json_answer(image_json(img, &arena));
 }
 
 }  // namespace
 
-api_response create_image(store& s, const api_request& req) {
-  auto body = parse_body_object(req);
-  field_reader f(body);
-  auto compartment = *f.ocid("compartmentId", true);
-  auto display_name = f.string("displayName");
-  auto freeform = f.freeform_tags();
-  auto defined = f.defined_tags();
-  auto launch_mode = f.enumeration("launchMode", launch_modes);
-  auto* launch_options = f.object("launchOptions");
-  auto instance_id = f.ocid("instanceId");
-  auto* source = f.object("imageSourceDetails");
-  auto include_data_volumes = f.boolean("shouldIncludeDataVolumes");
+namespace {
 
-  if (instance_id && source)
-    throw invalid_parameter("instanceId", "give either instanceId or imageSourceDetails, not both");
-  if (!instance_id && !source)
-    throw invalid_parameter("instanceId", "either instanceId or imageSourceDetails is required");
-  if (include_data_volumes.value_or(false) && !instance_id)
-    throw invalid_parameter("shouldIncludeDataVolumes", "is only valid when instanceId is given");
+// CreateImage's body, read and checked before anything else looks at the store.
+struct create_request {
+  std::string compartment;
+  std::optional<std::string> display_name, launch_mode, instance_id;
+  std::optional<json::object> freeform, defined;
+  const json::object* launch_options = nullptr;  // in the body, which outlives the request read
   std::optional<import_source> import;
-  if (source) import = read_image_source(*source);
+  bool include_data_volumes = false;
+};
 
-  s.require_compartment("compartmentId", compartment);
+create_request read_create_request(const json::object& body) {
+  field_reader f(body);
+  create_request c;
+  c.compartment = *f.ocid("compartmentId", true);
+  c.display_name = f.string("displayName");
+  c.freeform = f.freeform_tags();
+  c.defined = f.defined_tags();
+  c.launch_mode = f.enumeration("launchMode", launch_modes);
+  c.launch_options = f.object("launchOptions");
+  c.instance_id = f.ocid("instanceId");
+  auto* source = f.object("imageSourceDetails");
+  c.include_data_volumes = f.boolean("shouldIncludeDataVolumes").value_or(false);
+  if (c.instance_id && source)
+    throw invalid_parameter("instanceId", "give either instanceId or imageSourceDetails, not both");
+  if (!c.instance_id && !source)
+    throw invalid_parameter("instanceId", "either instanceId or imageSourceDetails is required");
+  if (c.include_data_volumes && !c.instance_id)
+    throw invalid_parameter("shouldIncludeDataVolumes", "is only valid when instanceId is given");
+  if (source) c.import = read_image_source(*source);
+  return c;
+}
+
+// An image captured from an instance: PROVISIONING, with the instance's OS and boot volume.
+void capture_instance(const resources& s, const create_request& c, image_record& img) {
+  const auto* inst = s.find_instance(*c.instance_id);
+  if (!inst)
+    throw api_error{400, "RelatedResourceNotAuthorizedOrNotFound",
+                    "instanceId: instance " + *c.instance_id + " not found or not authorized"};
+  if (c.include_data_volumes && inst->data_volumes.size() > max_data_volumes)
+    throw api_error{400, "LimitExceeded",
+                    "imageVolumeDetails.dataVolumes: an image can include at most 32 data volumes; instance " +
+                        inst->id + " has " + std::to_string(inst->data_volumes.size())};
+  img.machine = image_machine(image_state::provisioning);
+  img.operating_system = inst->operating_system;
+  img.operating_system_version = inst->operating_system_version;
+  img.base_image_id = inst->image_id;
+  img.launch_mode = c.launch_mode ? *c.launch_mode : inst->launch_mode;
+  img.size_in_mbs = inst->boot_volume_size_in_mbs;
+  img.billable_size_in_gbs = (inst->boot_volume_size_in_mbs + 1023) / 1024;
+  if (!c.include_data_volumes) return;
+  json::array volumes;
+  std::int64_t index = 1;
+  for (const auto& v : inst->data_volumes)
+    volumes.push_back(json::object{{"displayName", v.display_name}, {"index", index++}, {"sizeInMBs", v.size_in_mbs}});
+  img.data_volumes = std::move(volumes);
+}
+
+// An image imported from Object Storage: IMPORTING; it fails later when objects are strict and
+// the one it names is unknown.
+void import_object(const resources& s, const create_request& c, image_record& img) {
+  const auto& import = *c.import;
+  img.machine = image_machine(image_state::importing);
+  img.operating_system = import.operating_system;
+  img.operating_system_version = import.operating_system_version;
+  img.launch_mode = c.launch_mode ? *c.launch_mode : (import.source_image_type.empty() ? "PARAVIRTUALIZED" : "EMULATED");
+  img.source_missing = s.objects_strict() && (!import.object || !s.object_known(*import.object));
+}
+
+}  // namespace
+
+api_response create_image(resources& s, const api_request& req) {
+  const auto body = parse_body_object(req);
+  auto c = read_create_request(body);  // points into body
+  require_compartment(s, "compartmentId", c.compartment);
 
   image_record img;
   img.id = s.ids().ocid("image", s.region());
-  img.compartment_id = compartment;
+  img.compartment_id = c.compartment;
   img.time_created = s.now();
-  img.display_name = display_name ? *display_name : default_image_name(img.time_created);
-  if (freeform) img.freeform_tags = std::move(*freeform);
-  if (defined) img.defined_tags = std::move(*defined);
+  img.display_name = c.display_name ? *c.display_name : default_image_name(img.time_created);
+  if (c.freeform) img.freeform_tags = std::move(*c.freeform);
+  if (c.defined) img.defined_tags = std::move(*c.defined);
   img.agent_features = agent_features{};
-
-  phase p;
-  std::string operation_type;
-  if (instance_id) {
-    auto it = s.instances.find(*instance_id);
-    if (it == s.instances.end())
-      throw api_error{400, "RelatedResourceNotAuthorizedOrNotFound",
-                      "instanceId: instance " + *instance_id + " not found or not authorized"};
-    const auto& inst = it->second;
-    if (include_data_volumes.value_or(false) && inst.data_volumes.size() > max_data_volumes)
-      throw api_error{400, "LimitExceeded",
-                      "imageVolumeDetails.dataVolumes: an image can include at most 32 data volumes; instance " +
-                          inst.id + " has " + std::to_string(inst.data_volumes.size())};
-    img.machine = image_machine(image_state::provisioning);
-    img.operating_system = inst.operating_system;
-    img.operating_system_version = inst.operating_system_version;
-    img.base_image_id = inst.image_id;
-    img.launch_mode = launch_mode ? *launch_mode : inst.launch_mode;
-    img.size_in_mbs = inst.boot_volume_size_in_mbs;
-    img.billable_size_in_gbs = (inst.boot_volume_size_in_mbs + 1023) / 1024;
-    if (include_data_volumes.value_or(false)) {
-      json::array volumes;
-      std::int64_t index = 1;
-      for (const auto& v : inst.data_volumes)
-        volumes.push_back(json::object{{"displayName", v.display_name}, {"index", index++}, {"sizeInMBs", v.size_in_mbs}});
-      img.data_volumes = std::move(volumes);
-    }
-    p = phase::provision;
-    operation_type = "Create Image";
-  } else {
-    img.machine = image_machine(image_state::importing);
-    img.operating_system = import->operating_system;
-    img.operating_system_version = import->operating_system_version;
-    img.launch_mode = launch_mode ? *launch_mode : (import->source_image_type.empty() ? "PARAVIRTUALIZED" : "EMULATED");
-    img.source_missing = !s.objects.empty() && (!import->object || !s.object_known(*import->object));
-    p = phase::import;
-    operation_type = "Import Image";
-  }
-  if (launch_options) {
-    field_reader lf(*launch_options, "launchOptions.");
+  if (c.instance_id)
+    capture_instance(s, c, img);
+  else
+    import_object(s, c, img);
+  if (c.launch_options) {
+    field_reader lf(*c.launch_options, "launchOptions.");
     img.launch_options = read_launch_options(lf, img.launch_mode);
   } else {
     img.launch_options = default_launch_options(img.launch_mode);
   }
 
+  const phase p = c.instance_id ? phase::provision : phase::import;
   auto& stored = s.add_image(std::move(img));
-  auto wr_id = s.start_phase(stored, p, operation_type, "CREATED");
+  auto wr_id = start_phase(s, stored, p);
 
-  api_response r = image_answer(s, stored);
+  api_response r = image_answer(stored);
   r.headers.emplace_back("etag", stored.etag);
   r.headers.emplace_back("opc-work-request-id", wr_id);
   r.resource_id = stored.id;
   r.changes.push_back("image " + stored.id + " created (" + to_string(stored.state()) + ")");
-  r.changes.push_back("work request " + wr_id + " accepted (" + operation_type + ")");
+  r.changes.push_back("work request " + wr_id + " accepted (" + info(p).operation_type + ")");
   return r;
 }
 
-api_response get_image(store& s, const api_request& req) {
+api_response get_image(resources& s, const api_request& req) {
   auto& img = require_image(s, req.params.at(0));
   auto before = img.state();
-  s.evaluate(img, true);
-  api_response r = image_answer(s, img);
+  catch_up(s, img, true);
+  api_response r = image_answer(img);
   r.headers.emplace_back("etag", img.etag);
   if (img.state() != before) r.changes.push_back(state_change(img, before));
   return r;
 }
+
+namespace {
+
+// ListImages' query: filters, order and page size.
+struct list_query {
+  std::string compartment;
+  std::optional<std::string> display_name, operating_system, operating_system_version, shape;
+  std::optional<image_state> state;
+  bool by_name = false;
+  bool descending = true;  // TIMECREATED defaults to DESC, DISPLAYNAME to ASC
+  std::size_t limit = 100;
+  char by() const { return by_name ? 'N' : 'T'; }
+  char order() const { return descending ? 'D' : 'A'; }
+};
+
+list_query read_list_query(const api_request& req) {
+  list_query q;
+  q.compartment = *query_ocid(req, "compartmentId", true);
+  q.display_name = req.query_value("displayName");
+  if (q.display_name && (q.display_name->empty() || q.display_name->size() > 255))
+    throw invalid_parameter("displayName",
+                            "must be 1 to 255 characters long (got " + std::to_string(q.display_name->size()) + ")");
+  q.operating_system = req.query_value("operatingSystem");
+  q.operating_system_version = req.query_value("operatingSystemVersion");
+  q.shape = req.query_value("shape");
+  if (auto v = req.query_value("lifecycleState")) {
+    q.state = parse_image_state(*v);
+    if (!q.state) throw invalid_parameter("lifecycleState", "'" + *v + "' is not one of " + state_names);
+  }
+  if (auto v = req.query_value("sortBy")) {
+    if (*v == "DISPLAYNAME")
+      q.by_name = true;
+    else if (*v != "TIMECREATED")
+      throw invalid_parameter("sortBy", "'" + *v + "' is not one of TIMECREATED, DISPLAYNAME");
+  }
+  q.descending = !q.by_name;
+  if (auto v = req.query_value("sortOrder")) {
+    if (*v != "ASC" && *v != "DESC") throw invalid_parameter("sortOrder", "'" + *v + "' is not one of ASC, DESC");
+    q.descending = *v == "DESC";
+  }
+  q.limit = page_limit(req, 100, 100);
+  return q;
+}
+
+// The cursor the request's page token carries, checked against the sort it continues.
+std::optional<list_cursor> read_list_cursor(const resources& s, const api_request& req, const list_query& q,
+                                            const std::string& scope) {
+  auto text = page_cursor(s, req, scope);
+  if (!text) return std::nullopt;
+  auto after = decode(*text);
+  if (!after || (after->by != 'N' && after->by != 'T') || (after->order != 'A' && after->order != 'D') ||
+      (after->by == 'T' && !to_int64(after->key)))
+    throw invalid_parameter("page", "not a page token this list gave");
+  if (after->by != q.by() || after->order != q.order())
+    throw invalid_parameter("page", std::string("the token continues a list sorted by ") +
+                                        (after->by == 'N' ? "DISPLAYNAME" : "TIMECREATED") + " " +
+                                        (after->order == 'D' ? "DESC" : "ASC") +
+                                        "; ask for the next page with the same sortBy and sortOrder");
+  return after;
+}
+
+// One page of a walk over an index: the images that match, up to the limit, and the cursor of
+// the last one.
+class list_walk {
+public:
+  list_walk(resources& s, const list_query& q, json::array& page) : s_(s), q_(q), page_(page) {}
+
+  template <class It, class KeyText>
+  void walk(It it, It end, KeyText key_text) {
+    for (; it != end; ++it) {
+      auto* img = match(it->second);
+      if (!img) continue;
+      if (page_.size() == q_.limit) {
+        more = true;
+        return;
+      }
+      page_.push_back(image_json(*img, page_.storage()));
+      last = list_cursor{q_.by(), q_.order(), it->second, key_text(it->first)};
+    }
+  }
+
+  // From after `key` (or the start) in the order the query asks for.
+  template <class Index, class KeyText>
+  void walk_index(const Index& index, const std::optional<typename Index::key_type>& key, KeyText key_text) {
+    if (q_.descending)
+      walk(key ? std::make_reverse_iterator(index.lower_bound(*key)) : index.rbegin(), index.rend(), key_text);
+    else
+      walk(key ? index.upper_bound(*key) : index.begin(), index.end(), key_text);
+  }
+
+  std::vector<std::string> changes;
+  std::optional<list_cursor> last;
+  bool more = false;
+
+private:
+  image_record* match(std::uint64_t seq) {
+    auto* img = s_.image_at(seq);
+    if (!img || img->compartment_id != q_.compartment) return nullptr;
+    if (q_.display_name && img->display_name != *q_.display_name) return nullptr;
+    if (q_.operating_system && img->operating_system != *q_.operating_system) return nullptr;
+    if (q_.operating_system_version && img->operating_system_version != *q_.operating_system_version) return nullptr;
+    if (q_.shape && std::none_of(img->shapes.begin(), img->shapes.end(),
+                                 [&](const shape_entry& e) { return e.shape == *q_.shape; }))
+      return nullptr;
+    auto before = img->state();
+    catch_up(s_, *img, false);  // uncounted: only `immediate` and elapsed phases move
+    if (img->state() != before) changes.push_back(state_change(*img, before));
+    if (q_.state ? img->state() != *q_.state : img->state() == image_state::deleted) return nullptr;
+    return img;
+  }
+
+  resources& s_;
+  const list_query& q_;
+  json::array& page_;
+};
+
+}  // namespace
 
 // Pages are keyset-based: the token names the last image of the page by its key in the index the
 // sort walks (by_time or by_name, both ending in the creation sequence, so keys are unique), and
 // the next page starts right after it. A page costs its images plus the non-matching entries
 // skipped on the way, and a walk neither repeats nor skips an image that existed when it began,
 // however many images are created between pages.
-api_response list_images(store& s, const api_request& req) {
-  auto compartment = *query_ocid(req, "compartmentId", true);
-  auto display_name = req.query_value("displayName");
-  if (display_name && (display_name->empty() || display_name->size() > 255))
-    throw invalid_parameter("displayName",
-                            "must be 1 to 255 characters long (got " + std::to_string(display_name->size()) + ")");
-  auto operating_system = req.query_value("operatingSystem");
-  auto operating_system_version = req.query_value("operatingSystemVersion");
-  auto shape = req.query_value("shape");
-  std::optional<image_state> state;
-  if (auto v = req.query_value("lifecycleState")) {
-    state = parse_image_state(*v);
-    if (!state) throw invalid_parameter("lifecycleState", "'" + *v + "' is not one of " + state_names);
-  }
-  bool by_name = false;
-  if (auto v = req.query_value("sortBy")) {
-    if (*v == "DISPLAYNAME")
-      by_name = true;
-    else if (*v != "TIMECREATED")
-      throw invalid_parameter("sortBy", "'" + *v + "' is not one of TIMECREATED, DISPLAYNAME");
-  }
-  bool descending = !by_name;  // TIMECREATED defaults to DESC, DISPLAYNAME to ASC
-  if (auto v = req.query_value("sortOrder")) {
-    if (*v != "ASC" && *v != "DESC") throw invalid_parameter("sortOrder", "'" + *v + "' is not one of ASC, DESC");
-    descending = *v == "DESC";
-  }
-  auto limit = page_limit(req, 100, 100);
-
-  const char by = by_name ? 'N' : 'T', order = descending ? 'D' : 'A';
-  const std::string scope = "ListImages\n" + compartment;
-  std::optional<list_cursor> after;
-  if (auto text = s.page_cursor(req, scope)) {
-    after = decode(*text);
-    if (!after || (after->by != 'N' && after->by != 'T') || (after->order != 'A' && after->order != 'D') ||
-        (after->by == 'T' && !to_int64(after->key)))
-      throw invalid_parameter("page", "not a page token this list gave");
-    if (after->by != by || after->order != order)
-      throw invalid_parameter("page", std::string("the token continues a list sorted by ") +
-                                          (after->by == 'N' ? "DISPLAYNAME" : "TIMECREATED") + " " +
-                                          (after->order == 'D' ? "DESC" : "ASC") +
-                                          "; ask for the next page with the same sortBy and sortOrder");
-  }
-  s.require_compartment("compartmentId", compartment);
-
-  std::vector<std::string> changes;
-  auto match = [&](std::uint64_t seq) -> image_record* {
-    auto* img = s.image_at(seq);
-    if (!img || img->compartment_id != compartment) return nullptr;
-    if (display_name && img->display_name != *display_name) return nullptr;
-    if (operating_system && img->operating_system != *operating_system) return nullptr;
-    if (operating_system_version && img->operating_system_version != *operating_system_version) return nullptr;
-    if (shape && std::none_of(img->shapes.begin(), img->shapes.end(), [&](const shape_entry& e) { return e.shape == *shape; }))
-      return nullptr;
-    auto before = img->state();
-    s.evaluate(*img, false);  // uncounted: only `immediate` and elapsed phases move
-    if (img->state() != before) changes.push_back(state_change(*img, before));
-    if (state ? img->state() != *state : img->state() == image_state::deleted) return nullptr;
-    return img;
-  };
+api_response list_images(resources& s, const api_request& req) {
+  auto q = read_list_query(req);
+  const std::string scope = "ListImages\n" + q.compartment;
+  auto after = read_list_cursor(s, req, q, scope);
+  require_compartment(s, "compartmentId", q.compartment);
 
   json::monotonic_resource arena;  // the page's JSON, freed at once after it is serialised
   json::array page(&arena);
-  std::optional<list_cursor> last;
-  bool more = false;
-  auto walk = [&](auto it, auto end, auto key_text) {
-    for (; it != end; ++it) {
-      auto* img = match(it->second);
-      if (!img) continue;
-      if (page.size() == limit) {
-        more = true;
-        return;
-      }
-      page.push_back(s.image_json(*img, page.storage()));
-      last = list_cursor{by, order, it->second, key_text(it->first)};
-    }
-  };
-  if (by_name) {
-    auto& index = s.by_name();
-    auto key_text = [](const std::string& k) { return k; };
-    std::pair<std::string, std::uint64_t> key;
-    if (after) key = {after->key, after->seq};
-    if (descending)
-      walk(after ? std::make_reverse_iterator(index.lower_bound(key)) : index.rbegin(), index.rend(), key_text);
-    else
-      walk(after ? index.upper_bound(key) : index.begin(), index.end(), key_text);
+  list_walk w(s, q, page);
+  if (q.by_name) {
+    std::optional<std::pair<std::string, std::uint64_t>> key;
+    if (after) key.emplace(after->key, after->seq);
+    w.walk_index(s.by_name(), key, [](const std::string& k) { return k; });
   } else {
-    auto& index = s.by_time;
-    auto key_text = [](std::int64_t k) { return std::to_string(k); };
-    std::pair<std::int64_t, std::uint64_t> key;
-    if (after) key = {*to_int64(after->key), after->seq};
-    if (descending)
-      walk(after ? std::make_reverse_iterator(index.lower_bound(key)) : index.rbegin(), index.rend(), key_text);
-    else
-      walk(after ? index.upper_bound(key) : index.begin(), index.end(), key_text);
+    std::optional<std::pair<std::int64_t, std::uint64_t>> key;
+    if (after) key.emplace(*to_int64(after->key), after->seq);
+    w.walk_index(s.by_time(), key, [](std::int64_t k) { return std::to_string(k); });
   }
 
   api_response r = json_answer(page);
-  r.changes = std::move(changes);
-  if (more && last) r.headers.emplace_back("opc-next-page", s.page_token(scope, encode(*last)));
+  r.changes = std::move(w.changes);
+  if (w.more && w.last) r.headers.emplace_back("opc-next-page", page_token(s, scope, encode(*w.last)));
   return r;
 }
 
-api_response update_image(store& s, const api_request& req) {
+api_response update_image(resources& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
   auto body = parse_body_object(req);
   field_reader f(body);
@@ -373,14 +436,14 @@ api_response update_image(store& s, const api_request& req) {
   }
   if (!changed.empty()) s.touch(img);
 
-  api_response r = image_answer(s, img);
+  api_response r = image_answer(img);
   r.headers.emplace_back("etag", img.etag);
   r.resource_id = img.id;
   if (!changed.empty()) r.changes.push_back("image " + img.id + " updated: " + changed);
   return r;
 }
 
-api_response delete_image(store& s, const api_request& req) {
+api_response delete_image(resources& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
   check_if_match(req, img);
   api_response r;
@@ -392,13 +455,13 @@ api_response delete_image(store& s, const api_request& req) {
     throw incorrect_state("image " + img.id + " is " + to_string(before) +
                           "; it can be deleted once it is AVAILABLE");
   s.touch(img);
-  s.start_phase(img, phase::delete_, {}, {});
-  s.evaluate(img, false);  // `immediate` (the default) ends here, DELETED; slower ones show DISABLED
+  start_phase(s, img, phase::delete_);
+  catch_up(s, img, false);  // `immediate` (the default) ends here, DELETED; slower ones show DISABLED
   r.changes.push_back(state_change(img, before) + " (deletion requested)");
   return r;
 }
 
-api_response export_image(store& s, const api_request& req) {
+api_response export_image(resources& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
   auto body = parse_body_object(req);
   field_reader f(body);
@@ -424,10 +487,10 @@ api_response export_image(store& s, const api_request& req) {
     throw incorrect_state("image " + img.id + " is " + to_string(before) + "; only an AVAILABLE image can be exported");
   img.export_target = target;
   s.touch(img);
-  auto wr_id = s.start_phase(img, phase::export_, "Export Image", "RELATED");
+  auto wr_id = start_phase(s, img, phase::export_);
   if (auto* wr = s.find_work_request(wr_id)) wr->logs.push_back({"exporting to " + destination + " as " + format, s.now()});
 
-  api_response r = image_answer(s, img);
+  api_response r = image_answer(img);
   r.headers.emplace_back("etag", img.etag);
   r.headers.emplace_back("opc-work-request-id", wr_id);
   r.resource_id = img.id;
@@ -436,12 +499,12 @@ api_response export_image(store& s, const api_request& req) {
   return r;
 }
 
-api_response change_image_compartment(store& s, const api_request& req) {
+api_response change_image_compartment(resources& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
   auto body = parse_body_object(req);
   field_reader f(body);
   auto compartment = *f.ocid("compartmentId", true);
-  s.require_compartment("compartmentId", compartment);
+  require_compartment(s, "compartmentId", compartment);
   check_if_match(req, img);
   if (!img.machine.process(image_event::change_compartment))
     throw incorrect_state("image " + img.id + " is " + to_string(img.state()) +

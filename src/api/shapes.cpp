@@ -6,6 +6,9 @@
 #include <climits>
 
 #include "api/api.hpp"
+#include "api/paging.hpp"
+#include "api/render.hpp"
+#include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 
 namespace ocifake::detail {
@@ -37,9 +40,9 @@ api_error shape_not_found(const image_record& img, const std::string& name) {
           "shape " + name + " is not in the compatibility list of image " + img.id + " (or not authorized)"};
 }
 
-image_record& require_changeable_image(store& s, const std::string& id) {
+image_record& require_changeable_image(resources& s, const std::string& id) {
   auto& img = require_image(s, id);
-  s.evaluate(img, false);
+  catch_up(s, img, false);
   if (img.state() == image_state::deleted)
     throw api_error{404, "NotAuthorizedOrNotFound", "image " + id + " not found or not authorized: it is DELETED"};
   return img;
@@ -65,11 +68,11 @@ std::optional<json::object> read_constraints(const field_reader& f, std::string_
 
 }  // namespace
 
-api_response list_image_shape_compatibility_entries(store& s, const api_request& req) {
+api_response list_image_shape_compatibility_entries(resources& s, const api_request& req) {
   auto& img = require_image(s, req.params.at(0));
   auto limit = page_limit(req, 100, 100);
-  auto after = s.page_cursor(req, "ListImageShapeCompatibilityEntries\n" + img.id);
-  s.evaluate(img, false);
+  auto after = page_cursor(s, req, "ListImageShapeCompatibilityEntries\n" + img.id);
+  catch_up(s, img, false);
 
   std::vector<const shape_entry*> sorted;
   for (const auto& e : img.shapes)
@@ -77,23 +80,23 @@ api_response list_image_shape_compatibility_entries(store& s, const api_request&
   std::sort(sorted.begin(), sorted.end(), [](auto* a, auto* b) { return a->shape < b->shape; });
 
   json::array page;
-  for (std::size_t i = 0; i < sorted.size() && i < limit; ++i) page.push_back(s.shape_json(img, *sorted[i]));
+  for (std::size_t i = 0; i < sorted.size() && i < limit; ++i) page.push_back(shape_json(img, *sorted[i]));
   api_response r = json_answer(page);
   if (sorted.size() > limit)
     r.headers.emplace_back("opc-next-page",
-                           s.page_token("ListImageShapeCompatibilityEntries\n" + img.id, sorted[limit - 1]->shape));
+                           page_token(s, "ListImageShapeCompatibilityEntries\n" + img.id, sorted[limit - 1]->shape));
   return r;
 }
 
-api_response get_image_shape_compatibility_entry(store& s, const api_request& req) {
+api_response get_image_shape_compatibility_entry(resources& s, const api_request& req) {
   auto& img = require_image(s, req.params.at(0));
   const auto& name = shape_name(req);
   auto it = find_shape(img, name);
   if (it == img.shapes.end()) throw shape_not_found(img, name);
-  return json_answer(s.shape_json(img, *it));
+  return json_answer(shape_json(img, *it));
 }
 
-api_response add_image_shape_compatibility_entry(store& s, const api_request& req) {
+api_response add_image_shape_compatibility_entry(resources& s, const api_request& req) {
   auto& img = require_changeable_image(s, req.params.at(0));
   const auto& name = shape_name(req);
   // The body is optional: no body adds the shape without constraints.
@@ -114,12 +117,12 @@ api_response add_image_shape_compatibility_entry(store& s, const api_request& re
   }
   it->memory_constraints = std::move(memory);
   it->ocpu_constraints = std::move(ocpu);
-  api_response r = json_answer(s.shape_json(img, *it));
+  api_response r = json_answer(shape_json(img, *it));
   r.changes.push_back("image " + img.id + ": shape " + name + (added ? " added" : " replaced"));
   return r;
 }
 
-api_response remove_image_shape_compatibility_entry(store& s, const api_request& req) {
+api_response remove_image_shape_compatibility_entry(resources& s, const api_request& req) {
   auto& img = require_changeable_image(s, req.params.at(0));
   const auto& name = shape_name(req);
   auto it = find_shape(img, name);

@@ -5,6 +5,9 @@
 #include <tuple>
 
 #include "api/api.hpp"
+#include "api/paging.hpp"
+#include "api/render.hpp"
+#include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 
 namespace ocifake::detail {
@@ -31,7 +34,7 @@ api_error not_this_list() { return invalid_parameter("page", "not a page token t
 // cursor is the sort order and the position of the last entry of the page. Entries are only ever
 // appended, so a position stays put, and a walk sees every entry that was there when it began.
 template <class Entry, class ToJson>
-api_response list_entries(store& s, const api_request& req, const char* list,
+api_response list_entries(resources& s, const api_request& req, const char* list,
                           std::vector<Entry> work_request_record::*member, ToJson to_json) {
   auto* wr = s.find_work_request(req.params.at(0));
   if (!wr) throw not_found("work request", req.params.at(0));
@@ -43,7 +46,7 @@ api_response list_entries(store& s, const api_request& req, const char* list,
   auto limit = page_limit(req, 1000, 100);
   const std::string scope = std::string(list) + "\n" + wr->id;
   std::optional<std::uint64_t> after;
-  if (auto text = s.page_cursor(req, scope)) {
+  if (auto text = page_cursor(s, req, scope)) {
     if (text->empty() || (text->front() != 'A' && text->front() != 'D')) throw not_this_list();
     auto c = split_cursor(std::string_view(*text).substr(1));
     if (!c || !c->second.empty()) throw not_this_list();
@@ -53,7 +56,7 @@ api_response list_entries(store& s, const api_request& req, const char* list,
                                           " order; ask for the next page with the same sortOrder");
     after = c->first;
   }
-  s.evaluate_work_request(*wr, false);
+  catch_up(s, *wr, false);
 
   const auto& entries = wr->*member;
   const std::uint64_t size = entries.size();
@@ -85,19 +88,19 @@ api_response list_entries(store& s, const api_request& req, const char* list,
     std::string cursor(1, descending ? 'D' : 'A');
     cursor += std::to_string(last);
     cursor += ':';
-    r.headers.emplace_back("opc-next-page", s.page_token(scope, cursor));
+    r.headers.emplace_back("opc-next-page", page_token(s, scope, cursor));
   }
   return r;
 }
 
 }  // namespace
 
-api_response get_work_request(store& s, const api_request& req) {
+api_response get_work_request(resources& s, const api_request& req) {
   auto* wr = s.find_work_request(req.params.at(0));
   if (!wr) throw not_found("work request", req.params.at(0));
   auto before = wr->machine.state();
-  s.evaluate_work_request(*wr, true);
-  api_response r = json_answer(s.work_request_json(*wr));
+  catch_up(s, *wr, true);
+  api_response r = json_answer(work_request_json(*wr));
   if (wr->machine.state() != before)
     r.changes.push_back("work request " + wr->id + " " + to_string(before) + " -> " + to_string(wr->machine.state()));
   return r;
@@ -105,25 +108,25 @@ api_response get_work_request(store& s, const api_request& req) {
 
 // Newest first (by acceptance), keyed by (creation sequence, id): work requests accepted between
 // pages come before the cursor and so never shift a walk.
-api_response list_work_requests(store& s, const api_request& req) {
+api_response list_work_requests(resources& s, const api_request& req) {
   auto compartment = *query_ocid(req, "compartmentId", true);
   auto resource = query_ocid(req, "resourceId", false);
   auto limit = page_limit(req, 1000, 100);
   const std::string scope = "ListWorkRequests\n" + compartment;
   std::optional<std::pair<std::uint64_t, std::string>> after;
-  if (auto text = s.page_cursor(req, scope)) {
+  if (auto text = page_cursor(s, req, scope)) {
     after = split_cursor(*text);
     if (!after || after->second.empty()) throw not_this_list();
   }
-  s.require_compartment("compartmentId", compartment);
+  require_compartment(s, "compartmentId", compartment);
 
   auto key = [](const work_request_record* w) { return std::tie(w->seq, w->id); };
   std::vector<work_request_record*> hits;
-  for (auto& [id, w] : s.work_requests) {
-    if (w.compartment_id != compartment || (resource && w.image_id != *resource)) continue;
-    if (after && !(key(&w) < std::tie(after->first, after->second))) continue;
+  s.for_each_work_request([&](work_request_record& w) {
+    if (w.compartment_id != compartment || (resource && w.image_id != *resource)) return;
+    if (after && !(key(&w) < std::tie(after->first, after->second))) return;
     hits.push_back(&w);
-  }
+  });
   auto newer = [&](const work_request_record* a, const work_request_record* b) { return key(a) > key(b); };
   if (hits.size() > limit + 1) {
     std::nth_element(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(limit), hits.end(), newer);
@@ -136,31 +139,27 @@ api_response list_work_requests(store& s, const api_request& req) {
   for (std::size_t i = 0; i < hits.size() && i < limit; ++i) {
     auto& w = *hits[i];
     auto before = w.machine.state();
-    s.evaluate_work_request(w, false);
+    catch_up(s, w, false);
     if (w.machine.state() != before)
       changes.push_back("work request " + w.id + " " + to_string(before) + " -> " + to_string(w.machine.state()));
-    page.push_back(s.work_request_json(w, true));
+    page.push_back(work_request_json(w, true));
   }
   api_response r = json_answer(page);
   r.changes = std::move(changes);
   if (hits.size() > limit)
     r.headers.emplace_back("opc-next-page",
-                           s.page_token(scope, std::to_string(hits[limit - 1]->seq) + ":" + hits[limit - 1]->id));
+                           page_token(s, scope, std::to_string(hits[limit - 1]->seq) + ":" + hits[limit - 1]->id));
   return r;
 }
 
-api_response list_work_request_errors(store& s, const api_request& req) {
+api_response list_work_request_errors(resources& s, const api_request& req) {
   return list_entries(s, req, "ListWorkRequestErrors", &work_request_record::errors,
-                      [](const work_request_record::error_entry& e) {
-                        return json::object{{"code", e.code}, {"message", e.message}, {"timestamp", rfc3339(e.timestamp)}};
-                      });
+                      work_request_error_json);
 }
 
-api_response list_work_request_logs(store& s, const api_request& req) {
+api_response list_work_request_logs(resources& s, const api_request& req) {
   return list_entries(s, req, "ListWorkRequestLogs", &work_request_record::logs,
-                      [](const work_request_record::log_entry& e) {
-                        return json::object{{"message", e.message}, {"timestamp", rfc3339(e.timestamp)}};
-                      });
+                      work_request_log_json);
 }
 
 }  // namespace ocifake::detail

@@ -72,8 +72,11 @@ bool fault_engine::id_taken(std::string_view id) const {
 
 fault_engine::rule_state fault_engine::make_state(const fault& rule, std::string id,
                                                   ocifake::clock::time_point now) const {
-  rule_state s{std::move(id), rule, 0, 0, now, std::mt19937_64(stream_seed(seed_, rule))};
-  return s;
+  // truncate and slowBody act on an answer, so they come after the commit unless told otherwise.
+  auto action = rule.action();
+  bool on_answer = action && (*action == fault_action::truncate || *action == fault_action::slow_body);
+  auto timing = rule.timing().value_or(on_answer ? fault_timing::after_commit : fault_timing::before);
+  return rule_state{std::move(id), rule, 0, 0, now, std::mt19937_64(stream_seed(seed_, rule)), timing};
 }
 
 std::string fault_engine::next_generated_id(const std::vector<std::string>& also_taken) {
@@ -168,7 +171,7 @@ std::optional<fault_decision> fault_engine::decide(const fault_request& req) {
     }
     if (!fire) continue;
     ++r.fired;
-    return fault_decision{r.id, r.rule};
+    return fault_decision{r.id, r.rule, r.timing};
   }
   return std::nullopt;
 }

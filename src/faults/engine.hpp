@@ -26,7 +26,8 @@ struct fault_request {
 
 struct fault_decision {
   std::string rule_id;
-  fault rule;  // a copy of the rule that fired
+  fault rule;           // a copy of the rule that fired
+  fault_timing timing;  // the rule's, or its action's default
 };
 
 // The rule JSON and the builder meet here (both in fault.cpp). Every mistake is an invalid_input
@@ -68,6 +69,7 @@ private:
     std::uint64_t fired = 0;
     ocifake::clock::time_point added_at;
     std::mt19937_64 stream;  // this rule's own draws, so other rules never shift them
+    fault_timing timing;     // resolved when the rule is added
   };
 
   // id_taken and next_generated_id expect mutex_ held.

@@ -527,27 +527,6 @@ void fault_list::clear() { engine_->clear(); }
 
 // ---------------------------------------------------------------- names
 
-const std::vector<std::string>& operation_names() {
-  static const std::vector<std::string> names{
-      "CreateImage",
-      "GetImage",
-      "ListImages",
-      "UpdateImage",
-      "DeleteImage",
-      "ExportImage",
-      "ChangeImageCompartment",
-      "ListImageShapeCompatibilityEntries",
-      "GetImageShapeCompatibilityEntry",
-      "AddImageShapeCompatibilityEntry",
-      "RemoveImageShapeCompatibilityEntry",
-      "GetWorkRequest",
-      "ListWorkRequests",
-      "ListWorkRequestErrors",
-      "ListWorkRequestLogs",
-  };
-  return names;
-}
-
 std::string to_string(fault_action a) { return std::string(spec_of(a).name); }
 
 std::string to_string(fault_timing t) { return t == fault_timing::before ? "before" : "afterCommit"; }

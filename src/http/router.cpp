@@ -1,6 +1,8 @@
 #include "http/router.hpp"
 
-#include <cctype>
+#include <algorithm>
+
+#include "model/fields.hpp"  // percent_decode
 
 namespace ocifake::detail {
 
@@ -18,27 +20,44 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return parts;
 }
 
+bool is_parameter(std::string_view segment) { return segment.size() > 2 && segment.front() == '{'; }
+
+// The registry's paths, each with the operations it takes by method, in the registry's order.
 struct pattern {
-  std::vector<std::string_view> segments;  // "{}" is a parameter
-  const char* get;
-  const char* post;
-  const char* put;
-  const char* del;
+  std::vector<std::string_view> segments;
+  std::vector<const operation*> ops;
 };
 
-const pattern patterns[] = {
-    {{"images"}, "ListImages", "CreateImage", nullptr, nullptr},
-    {{"images", "{}"}, "GetImage", nullptr, "UpdateImage", "DeleteImage"},
-    {{"images", "{}", "actions", "export"}, nullptr, "ExportImage", nullptr, nullptr},
-    {{"images", "{}", "actions", "changeCompartment"}, nullptr, "ChangeImageCompartment", nullptr, nullptr},
-    {{"images", "{}", "shapes"}, "ListImageShapeCompatibilityEntries", nullptr, nullptr, nullptr},
-    {{"images", "{}", "shapes", "{}"}, "GetImageShapeCompatibilityEntry", nullptr, "AddImageShapeCompatibilityEntry",
-     "RemoveImageShapeCompatibilityEntry"},
-    {{"workRequests"}, "ListWorkRequests", nullptr, nullptr, nullptr},
-    {{"workRequests", "{}"}, "GetWorkRequest", nullptr, nullptr, nullptr},
-    {{"workRequests", "{}", "errors"}, "ListWorkRequestErrors", nullptr, nullptr, nullptr},
-    {{"workRequests", "{}", "logs"}, "ListWorkRequestLogs", nullptr, nullptr, nullptr},
-};
+const std::vector<pattern>& patterns() {
+  static const std::vector<pattern> all = [] {
+    std::vector<pattern> out;
+    for (const auto& op : operations()) {
+      auto segments = split_path(op.path);
+      auto it = std::find_if(out.begin(), out.end(), [&](const pattern& p) { return p.segments == segments; });
+      if (it == out.end()) it = out.insert(out.end(), pattern{segments, {}});
+      it->ops.push_back(&op);
+    }
+    return out;
+  }();
+  return all;
+}
+
+// The parameters of `parts` when they fit the pattern. A bad escape still fits: the server answers
+// 400 InvalidParameter for it, where a path that fits no pattern would be 404 NotFound.
+bool fits(const pattern& p, const std::vector<std::string_view>& parts, std::vector<std::string>& params) {
+  if (p.segments.size() != parts.size()) return false;
+  params.clear();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (!is_parameter(p.segments[i])) {
+      if (p.segments[i] != parts[i]) return false;
+      continue;
+    }
+    bool ok = true;
+    params.push_back(percent_decode(parts[i], ok));
+    if (params.back().empty()) return false;
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -46,43 +65,28 @@ route_result route(std::string_view method, std::string_view path) {
   route_result r;
   if (path.rfind("/_ocifake/", 0) == 0 || path == "/_ocifake") {
     r.what = route_result::kind::admin;
-    r.operation = path.size() > 10 ? std::string(path.substr(10)) : std::string();
+    r.admin_path = path.size() > 10 ? std::string(path.substr(10)) : std::string();
     return r;
   }
   auto parts = split_path(path);
   if (parts.empty() || parts[0] != "20160918") return r;
   parts.erase(parts.begin());
-  for (const auto& p : patterns) {
-    if (p.segments.size() != parts.size()) continue;
-    std::vector<std::string> params;
-    bool match = true;
-    for (std::size_t i = 0; i < parts.size() && match; ++i) {
-      if (p.segments[i] == "{}") {
-        // A bad escape still matches: the server answers 400 InvalidParameter for it, where a
-        // path that matches no route would be 404 NotFound.
-        bool ok = true;
-        params.push_back(percent_decode(parts[i], ok));
-        if (params.back().empty()) match = false;
-      } else if (p.segments[i] != parts[i]) {
-        match = false;
-      }
-    }
-    if (!match) continue;
-    const char* op = method == "GET" ? p.get : method == "POST" ? p.post : method == "PUT" ? p.put
-                   : method == "DELETE" ? p.del : nullptr;
-    if (!op) {
-      r.what = route_result::kind::method_not_allowed;
-      std::string allowed;
-      for (auto [m, o] : {std::pair{"GET", p.get}, {"POST", p.post}, {"PUT", p.put}, {"DELETE", p.del}})
-        if (o) allowed += (allowed.empty() ? "" : ", ") + std::string(m);
-      r.allowed = allowed;
+  for (const auto& p : patterns()) {
+    if (!fits(p, parts, r.params)) continue;
+    for (const auto* op : p.ops) {
+      if (op->method != method) continue;
+      r.what = route_result::kind::operation;
+      r.op = op;
       return r;
     }
-    r.what = route_result::kind::operation;
-    r.operation = op;
-    r.params = std::move(params);
+    r.what = route_result::kind::method_not_allowed;
+    for (std::string_view m : {"GET", "POST", "PUT", "DELETE"})
+      for (const auto* op : p.ops)
+        if (op->method == m) r.allowed += (r.allowed.empty() ? "" : ", ") + std::string(m);
+    r.params.clear();
     return r;
   }
+  r.params.clear();
   return r;
 }
 

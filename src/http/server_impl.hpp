@@ -1,5 +1,6 @@
 #pragma once
-// The server's parts, shared by the http layer's files (server, pipeline, fault actions, pool, admin).
+// The server's transport, shared by the http layer's files (server, pipeline, fault actions, pool);
+// everything else it is lives in detail::core.
 
 #include <atomic>
 #include <condition_variable>
@@ -19,10 +20,9 @@
 #include <ocifake/server.hpp>
 
 #include "api/types.hpp"
+#include "core/core.hpp"
 #include "faults/engine.hpp"
 #include "http/signature.hpp"
-#include "model/ids.hpp"
-#include "store/store.hpp"
 
 namespace ocifake {
 
@@ -58,14 +58,8 @@ public:
 struct server::impl {
   explicit impl(server_options o);
 
-  server_options options;
-  std::uint64_t seed;
-  ocifake::clock clock;
-  detail::store store;
-  detail::fault_engine engine;
-  fault_list faults;
-  lifecycle_control lifecycle;
-  detail::id_generator request_ids;
+  detail::core core;
+  const server_options& options;  // core's
   std::optional<detail::signature_verifier> verifier;  // when options.verify_signatures
 
   http_server http;
@@ -79,31 +73,23 @@ struct server::impl {
   std::condition_variable wait_cv;
   bool stopping = false;
 
-  mutable std::mutex journal_mutex;
-  std::deque<journal_entry> journal;  // at most options.journal_limit entries
-  std::atomic<std::uint64_t> journal_seq{0};  // numbered on arrival, kept in that order
-
   // Requests being handled, by journal seq, for settle(). A request takes its seq and enters the
   // set under flight_mutex, so that settle() never reads a seq whose request is not counted yet.
   std::mutex flight_mutex;
   std::condition_variable flight_cv;
   std::set<std::uint64_t> in_flight;
 
-  std::vector<scenario> startup_scenarios;  // what reset() returns to; guarded by store.mutex
+  // The server whose request this thread is handling, if any: settle() on it from here (an
+  // on_request listener) would wait for itself.
+  static thread_local const impl* handling;
+  class flight_guard;  // marks a request in flight while its handler runs (pipeline.cpp)
+  class fault_run;     // one fault carried out on one request (fault_actions.cpp)
 
-  // server::on_request: the listener is swapped under request_listener_mutex and called, outside
-  // the journal's lock, under request_listener_call_mutex, so that calls never overlap.
-  std::mutex request_listener_mutex;
-  std::mutex request_listener_call_mutex;
-  std::shared_ptr<const std::function<void(const journal_entry&)>> request_listener;
-
-  // Back to the start-up state (scenario/apply.cpp): what server::reset and POST /_ocifake/reset do.
-  void reset();
-
+  void start();  // binds, listens, and returns once the accept loop runs
   void handle(const httplib::Request& req, httplib::Response& res);
   void carry_out(const detail::fault_decision& fault, const httplib::Request& hreq, httplib::Response& res,
                  const detail::api_response* answer, journal_entry& entry);
-  void record(journal_entry e);
+  void record(journal_entry e) { core.journal.record(std::move(e)); }
   // A request's seq, counted as in flight until end_request(seq).
   std::uint64_t begin_request();
   void end_request(std::uint64_t seq);
@@ -116,11 +102,5 @@ struct server::impl {
 
 void write_answer(httplib::Response& res, const detail::api_response& r);
 void write_answer(httplib::Response& res, detail::api_response&& r);  // moves the body
-
-namespace detail {
-// Admin API under /_ocifake/ (admin.cpp). `sub` is the path below /_ocifake/.
-api_response handle_admin(server::impl& s, const std::string& method, const std::string& sub,
-                          const api_request& req);
-}  // namespace detail
 
 }  // namespace ocifake

@@ -66,6 +66,12 @@ boost::json::object progress_json(const progress& p);
 boost::json::object instance_json(const instance_record& r);
 boost::json::object object_json(const object_key& k);
 
-const char* phase_key(phase p);  // "provision", "import", "export", "delete"
+const char* phase_key(phase p);
+
+// The parsed content behind a scenario.
+struct scenario_access {
+  static const scenario_data& data(const scenario& s) { return *s.data_; }
+  static scenario make(std::shared_ptr<const scenario_data> d) { return scenario(std::move(d)); }
+};  // "provision", "import", "export", "delete"
 
 }  // namespace ocifake::detail

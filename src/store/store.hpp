@@ -1,18 +1,17 @@
 #pragma once
-// The in-memory state of one server: images, work requests, instances, objects, compartments,
-// retry tokens and lifecycle settings, behind one lock. The api layer holds that lock for the whole
-// of an operation, so every operation is atomic; lifecycle progress is evaluated lazily, under the
-// same lock, when a resource is read or the clock advances.
+// The resources of one server: images, work requests, instances, compartments, objects and the
+// lifecycle settings, with the indexes that keep them in order. A store is reached only through
+// its own lock (`auto r = store.lock();`), which the api layer holds for the whole of an
+// operation, so that every operation is atomic. The store keeps its containers and indexes in
+// step; it does not read requests, raise OCI errors or write wire JSON (the api layer does), nor
+// decide how phases progress (src/lifecycle does).
 
-#include <array>
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
-#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -23,10 +22,12 @@
 #include <ocifake/lifecycle.hpp>
 #include <ocifake/model.hpp>
 
-#include "api/types.hpp"
 #include "lifecycle/machines.hpp"
+#include "lifecycle/settings.hpp"
+#include "model/guarded.hpp"
 #include "model/ids.hpp"
 #include "model/launch_options.hpp"
+#include "model/page_token.hpp"
 
 namespace ocifake::detail {
 
@@ -56,7 +57,7 @@ struct image_record {
   std::uint64_t seq = 0;  // creation order; ties in timeCreated sort by it
   std::string id;
   std::string compartment_id;
-  std::string display_name;
+  std::string display_name;  // changed through resources::rename_image, which keeps its index
   std::string operating_system;
   std::string operating_system_version;
   std::string base_image_id;
@@ -74,8 +75,8 @@ struct image_record {
   std::optional<boost::json::array> data_volumes;  // imageVolumeDetails.dataVolumes
   std::vector<shape_entry> shapes;
   std::string etag;
-  std::optional<phase_run> running;
-  bool source_missing = false;  // an import of an object the fake was told does not exist
+  std::optional<phase_run> running;  // set and cleared through resources::start_running / stop_running
+  bool source_missing = false;       // an import of an object the fake was told does not exist
   std::optional<object_key> export_target;  // the object an export in progress writes, when it names one
 
   image_state state() const noexcept { return machine.state(); }
@@ -103,6 +104,11 @@ struct work_request_record {
   };
   std::vector<error_entry> errors;
   std::vector<log_entry> logs;
+
+  bool in_flight() const noexcept {
+    auto s = machine.state();
+    return s == work_request_state::accepted || s == work_request_state::in_progress;
+  }
 };
 
 struct instance_record {
@@ -117,108 +123,90 @@ struct instance_record {
   std::vector<data_volume> data_volumes;
 };
 
-struct retry_entry {
-  std::string operation;
-  std::string target;                      // path the request named
-  std::optional<boost::json::value> body;  // parsed, so key order and spacing do not matter
-  std::string raw_body;                    // as sent
-  api_response response;
-  time_point at;
-};
-
-class store {
+class resources {
 public:
-  store(const ocifake::clock& clk, std::uint64_t seed, std::string region);
+  resources(const ocifake::clock& clk, std::uint64_t seed, std::string region);
 
-  std::mutex mutex;  // held by the api layer for a whole operation
-
-  // ---- everything below requires `mutex` held ----
   time_point now() const { return clock_->now(); }
   const std::string& region() const { return region_; }
   id_generator& ids() { return ids_; }
+  const page_sealer& pages() const { return pages_; }
+  lifecycle_settings& lifecycle() { return lifecycle_; }
+  const lifecycle_settings& lifecycle() const { return lifecycle_; }
 
-  // Resources, by OCID. Hash maps: records never move once stored (pointers to them stay valid),
-  // and every view that has an order (paging, snapshots, state documents) takes it from `seq`.
-  std::unordered_map<std::string, image_record> images;
-  std::unordered_map<std::string, work_request_record> work_requests;
-  std::map<std::string, instance_record> instances;
-  std::set<std::string> compartments;  // non-empty: strict
-  std::set<object_key> objects;        // non-empty: strict
-  std::unordered_map<std::string, retry_entry> retry_tokens;
-  std::uint64_t next_seq = 1;  // shared by images and work requests
-  std::unordered_set<std::uint64_t> in_flight;  // the seq of every image with a phase running
-
-  // Ordered views for paging (see api/images.cpp): (timeCreated ms, seq) and (displayName, seq).
-  // The second is built the first time a list is sorted by name, and kept from then on: most
-  // servers never need it, and it is the costliest index to keep.
-  using name_index_type = std::set<std::pair<std::string, std::uint64_t>>;
-  std::set<std::pair<std::int64_t, std::uint64_t>> by_time;
-  const name_index_type& by_name();
+  // ---- images. Records never move once stored (references to them stay valid), and every view
+  // that has an order (paging, snapshots, state documents) takes it from `seq`.
+  image_record* find_image(const std::string& id);
+  bool has_image(const std::string& id) const { return images_.count(id) != 0; }
   // The image a seq belongs to; null for a work request's seq.
   image_record* image_at(std::uint64_t seq) const { return seq < by_seq_.size() ? by_seq_[seq] : nullptr; }
-
-  // Registers (or replaces) an instance; generates its OCID when the spec has none.
-  const instance_record& add_instance(const ocifake::instance_spec& spec);
-  image_record& add_image(image_record&& r);  // a new id: assigns seq, indexes, etag
-  void rename_image(image_record& r, std::string name);  // keeps by_name in step
+  // A new id (a logic_error otherwise: OCIDs are made here, and scenarios refuse known ones):
+  // assigns seq, indexes, and an etag when it has none.
+  image_record& add_image(image_record&& r);
+  void rename_image(image_record& r, std::string name);  // keeps the name index in step
   void touch(image_record& r) { r.etag = ids_.etag(); }  // a new etag after every change
+  std::size_t image_count() const { return images_.size(); }
+  std::vector<const image_record*> images_in_order() const;
 
-  image_record* find_image(const std::string& id);
+  // Ordered views for paging: (timeCreated ms, seq) and (displayName, seq). The second is built the
+  // first time a list is sorted by name, and kept from then on: most servers never need it, and it
+  // is the costliest index to keep.
+  using time_index = std::set<std::pair<std::int64_t, std::uint64_t>>;
+  using name_index = std::set<std::pair<std::string, std::uint64_t>>;
+  const time_index& by_time() const { return by_time_; }
+  const name_index& by_name();
+
+  // ---- phases in progress: the images whose `running` is set, for catching up after the clock moves.
+  void start_running(image_record& img, phase_run run);
+  void stop_running(image_record& img);
+  std::vector<std::uint64_t> running_in_order() const;  // by seq
+
+  // ---- work requests
+  work_request_record& add_work_request(work_request_record&& w);  // a new id; assigns seq
   work_request_record* find_work_request(const std::string& id);
-  bool compartment_known(const std::string& id) const { return compartments.empty() || compartments.count(id); }
-  void require_compartment(const std::string& field, const std::string& id) const;  // throws 404
-  bool object_known(const object_key& k) const { return objects.empty() || objects.count(k); }
+  bool has_work_request(const std::string& id) const { return work_requests_.count(id) != 0; }
+  std::vector<const work_request_record*> work_requests_in_order() const;
+  template <class F>
+  void for_each_work_request(F&& f) {
+    for (auto& [id, w] : work_requests_) f(w);
+  }
 
-  // Lifecycle. start_phase picks the progression (per-image, next-image, then server default),
-  // creates the work request (except for delete) and returns its id.
-  std::string start_phase(image_record& img, phase p, std::string operation_type, std::string action_type);
-  // Lets an image catch up with its progression. `counted` is true for reads that count (GetImage,
-  // GetWorkRequest of the tracking work request).
-  void evaluate(image_record& img, bool counted);
-  void evaluate_work_request(work_request_record& wr, bool counted);
-  void evaluate_all();  // after the clock advances
+  // ---- instances a CreateImage can capture; registering a known id replaces it.
+  const instance_record& add_instance(const ocifake::instance_spec& spec);
+  const instance_record* find_instance(const std::string& id) const;
+  std::vector<const instance_record*> instances_in_order() const;  // by OCID
 
-  // Lifecycle settings (lifecycle_control forwards here, taking the lock itself).
-  progress default_progress[4] = {progress::polls(1), progress::polls(1), progress::polls(1), progress::immediate()};
-  std::map<std::pair<std::string, int>, progress> per_image_progress;
-  std::map<int, progress> next_progress;
+  // ---- compartments and objects: once any is registered, they are strict.
+  void add_compartment(const std::string& id) { compartments_.insert(id); }
+  bool compartment_known(const std::string& id) const { return compartments_.empty() || compartments_.count(id); }
+  const std::set<std::string>& compartments() const { return compartments_; }
+  void register_object(const object_key& k) { objects_.insert(k); }
+  bool objects_strict() const { return !objects_.empty(); }
+  bool object_known(const object_key& k) const { return objects_.empty() || objects_.count(k); }
+  const std::set<object_key>& objects() const { return objects_; }
 
-  // Paging. A page token is opaque to clients: the cursor of the list (`scope` says which list, and
-  // of what) sealed with a key derived from the server's seed, so that a forged token, or one
-  // another list gave, is told apart from a real one.
-  std::string page_token(std::string_view scope, std::string_view cursor) const;
-  // The cursor of the request's `page` parameter; nullopt without one. 400 InvalidParameter
-  // naming `page` when it was not made by page_token for this scope.
-  std::optional<std::string> page_cursor(const api_request& req, std::string_view scope) const;
-
-  // Snapshots and JSON.
-  // `sp`: where the JSON lives; an answer that is serialised at once passes a monotonic arena.
-  boost::json::object image_json(const image_record& r, boost::json::storage_ptr sp = {}) const;
-  // {imageId, shape, memoryConstraints?, ocpuConstraints?}
-  boost::json::object shape_json(const image_record& r, const shape_entry& e) const;
-  boost::json::object work_request_json(const work_request_record& w, bool summary = false) const;
-  ocifake::image snapshot(const image_record& r) const;
-  ocifake::work_request snapshot(const work_request_record& w) const;
-
-  void clear();  // everything but settings that belong to the server (seed, region)
+  // Everything but what belongs to the server (clock, seed, region): resources, indexes, settings.
+  void clear();
 
 private:
-  void finish_phase(image_record& img, bool ok, const std::string& message);
-  void log(work_request_record& wr, std::string message);
-  std::vector<image_record*> by_seq_;  // indexed by seq
-  std::optional<name_index_type> by_name_;
   const ocifake::clock* clock_;
   std::string region_;
   id_generator ids_;
-  std::array<unsigned char, 32> page_key_{};
+  page_sealer pages_;
+  lifecycle_settings lifecycle_;
+  std::unordered_map<std::string, image_record> images_;
+  std::unordered_map<std::string, work_request_record> work_requests_;
+  std::map<std::string, instance_record> instances_;
+  std::set<std::string> compartments_;
+  std::set<object_key> objects_;
+  std::uint64_t next_seq_ = 1;  // shared by images and work requests
+  std::unordered_set<std::uint64_t> running_;
+  time_index by_time_;
+  std::optional<name_index> by_name_;
+  std::vector<image_record*> by_seq_;  // indexed by seq
 };
 
-// A query parameter that holds an OCID (compartmentId, resourceId): MissingParameter when required
-// and absent, InvalidParameter when it is not of the form ocid1.<type>.<realm>.[region].<unique>.
-std::optional<std::string> query_ocid(const api_request& req, const std::string& name, bool required);
-
-// The `limit` query parameter of a list: an integer from 1 to `max`, `fallback` when absent.
-// 400 InvalidParameter naming `limit` otherwise.
-std::size_t page_limit(const api_request& req, std::size_t max, std::size_t fallback);
+// A server's resources behind their lock.
+using store = guarded<resources>;
 
 }  // namespace ocifake::detail

@@ -7,6 +7,7 @@
 //
 // Checked: every answer is an OCI status with an OCI body; a refused request changes nothing; a
 // request sent again with the same retry token gets the first answer back.
+#include "api/render.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -14,11 +15,12 @@ namespace {
 using namespace ocifake;
 using ocifake_fuzz::check_answer;
 
-std::string snapshot(detail::store& s) {
+std::string snapshot(detail::core& c) {
   std::string out;
-  for (const auto& [id, img] : s.images) out += boost::json::serialize(s.image_json(img)) + img.etag + "\n";
-  for (const auto& [id, wr] : s.work_requests) out += boost::json::serialize(s.work_request_json(wr)) + "\n";
-  out += std::to_string(s.retry_tokens.size());
+  auto r = c.store.lock();
+  for (const auto* img : r->images_in_order()) out += boost::json::serialize(detail::image_json(*img)) + img->etag + "\n";
+  for (const auto* wr : r->work_requests_in_order()) out += boost::json::serialize(detail::work_request_json(*wr)) + "\n";
+  out += std::to_string(c.retries.lock()->size());
   return out;
 }
 
@@ -29,9 +31,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint8_t control = data[0];
   const std::string body(ocifake_fuzz::text(data + 1, size - 1));
 
-  detail::store s(ocifake_fuzz::fixed_clock(), 7, "phx");
+  auto core = ocifake_fuzz::make_core(7);
+  auto& s = *core;
   ocifake_fuzz::seed_store(s, 1);
-  const auto& image = s.images.begin()->second;
+  const detail::image_record image = *s.store.lock()->images_in_order().front();
   const std::string image_id = image.id;
   const std::string image_path = "/20160918/images/" + image_id;
 
@@ -61,13 +64,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (control & 32) req.headers.emplace("if-match", "0000");
 
   const std::string before = snapshot(s);
-  auto first = detail::dispatch(s, req);
+  auto first = ocifake_fuzz::run(s, req);
   check_answer(first, body);
   if (first.status >= 400) OCIFAKE_FUZZ_CHECK(snapshot(s) == before, "a refused request changed the state: " + body);
 
-  if (req.header("opc-retry-token") && detail::takes_retry_token(req.operation)) {
+  if (req.header("opc-retry-token") && detail::find_operation(req.operation)->retry_token) {
     const std::string middle = snapshot(s);
-    auto again = detail::dispatch(s, req);
+    auto again = ocifake_fuzz::run(s, req);
     check_answer(again, body);
     OCIFAKE_FUZZ_CHECK(snapshot(s) == middle, "a retried request changed the state again: " + body);
     if (first.status < 300) {

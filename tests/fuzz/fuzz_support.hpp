@@ -1,6 +1,6 @@
 #pragma once
 // Shared by the libFuzzer targets in tests/fuzz: a check that aborts (libFuzzer then keeps the
-// input as a crasher), and a store seeded with an instance and images, as the api layer sees it.
+// input as a crasher), and a server's core seeded with an instance and images, as the api layer sees it.
 //
 // Each target defines LLVMFuzzerTestOneInput. Built with clang and OCIFAKE_FUZZ=ON they are
 // libFuzzer programs (tests/fuzz/run.sh); in every other build replay_main.cpp drives them over
@@ -14,10 +14,14 @@
 
 #include <boost/json.hpp>
 
+#include <memory>
+
 #include <ocifake/clock.hpp>
 
 #include "api/api.hpp"
-#include "store/store.hpp"
+#include "core/core.hpp"
+#include "lifecycle/clock_access.hpp"
+#include "lifecycle/progression.hpp"
 
 #define OCIFAKE_FUZZ_CHECK(cond, detail)                                                       \
   do {                                                                                          \
@@ -39,10 +43,19 @@ inline std::string_view text(const std::uint8_t* data, std::size_t size) {
 inline const std::string compartment = "ocid1.compartment.oc1..aaaaaaaafuzzcompartment";
 inline const std::string instance_id = "ocid1.instance.oc1.phx.aaaaaaaafuzzinstance";
 
-// One manual clock for every store of the process, fixed at 2026-01-01T00:00:00Z.
+inline constexpr auto new_year_2026 = std::chrono::sys_days{std::chrono::year{2026} / 1 / 1};
+
+// One manual clock for every fault engine of the process, fixed at 2026-01-01T00:00:00Z.
 inline const ocifake::clock& fixed_clock() {
-  static const ocifake::clock c(ocifake::clock_mode::manual,
-                                std::chrono::sys_days{std::chrono::year{2026} / 1 / 1});
+  static const auto c = ocifake::detail::clock_access::make(ocifake::clock_mode::manual, new_year_2026);
+  return *c;
+}
+
+// A server without its transport: resources, retry tokens and a manual clock at 2026-01-01.
+inline std::unique_ptr<ocifake::detail::core> make_core(std::uint64_t seed) {
+  auto c = std::make_unique<ocifake::detail::core>(
+      ocifake::server_options{.clock = ocifake::clock_mode::manual, .seed = seed, .region = "phx"});
+  c->clock->set(new_year_2026);
   return c;
 }
 
@@ -52,6 +65,13 @@ inline ocifake::detail::api_request request(std::string operation, std::string m
   r.method = std::move(method);
   r.path = std::move(path);
   return r;
+}
+
+// The api layer's answer to `req`, as the server's pipeline asks for it.
+inline ocifake::detail::api_response run(ocifake::detail::core& c, ocifake::detail::api_request req) {
+  const auto* op = ocifake::detail::find_operation(req.operation);
+  OCIFAKE_FUZZ_CHECK(op, "no operation " + req.operation);
+  return ocifake::detail::dispatch(c.store, c.retries, *op, req);
 }
 
 // Every answer the api layer gives is a status OCI uses with, for errors, a {code, message} body.
@@ -75,26 +95,26 @@ inline void check_answer(const ocifake::detail::api_response& r, std::string_vie
 // A store with the instance `instance_id`, every phase immediate, and `images` AVAILABLE images in
 // `compartment` named image-0, image-1, image-2, image-0 ... (so names tie). With `step`, that
 // clock moves a second after each image, so creation times differ too.
-inline void seed_store(ocifake::detail::store& s, int images, ocifake::clock* step = nullptr) {
+inline void seed_store(ocifake::detail::core& c, int images, bool step = false) {
   using namespace ocifake;
-  for (auto& p : s.default_progress) p = progress::immediate();
-  detail::instance_record inst;
+  for (auto p : detail::all_phases) c.lifecycle.set(p, progress::immediate());
+  instance_spec inst;
   inst.id = instance_id;
   inst.compartment_id = compartment;
   inst.display_name = "fuzz-1";
   inst.operating_system = "Oracle Linux";
   inst.operating_system_version = "8";
   inst.launch_mode = "PARAVIRTUALIZED";
-  s.instances.emplace(inst.id, inst);
+  c.store.lock()->add_instance(inst);
   for (int i = 0; i < images; ++i) {
     auto req = request("CreateImage", "POST", "/20160918/images");
     req.body = R"({"compartmentId":")" + compartment + R"(","instanceId":")" + instance_id +
                R"(","displayName":"image-)" + std::to_string(i % 3) + R"("})";
-    auto r = detail::dispatch(s, req);
+    auto r = run(c, req);
     OCIFAKE_FUZZ_CHECK(r.status == 200, r.body);
-    if (step) step->advance(std::chrono::seconds(1));
+    if (step) c.clock->advance(std::chrono::seconds(1));
   }
-  s.evaluate_all();
+  detail::catch_up_all(*c.store.lock());
 }
 
 }  // namespace ocifake_fuzz

@@ -21,7 +21,9 @@
 #include <ocifake/faults.hpp>
 #include <ocifake/journal.hpp>
 
+#include "core/core.hpp"
 #include "faults/engine.hpp"
+#include "lifecycle/clock_access.hpp"
 
 namespace {
 
@@ -38,7 +40,9 @@ const std::string other_image = "ocid1.image.oc1.phx.aaaaaaaaother";
 
 // A manual clock at a fixed start, so windows are exact.
 struct test_clock {
-  ocifake::clock clk{ocifake::clock_mode::manual, std::chrono::system_clock::time_point(1'700'000'000s)};
+  std::unique_ptr<ocifake::clock> owned = ocifake::detail::clock_access::make(
+      ocifake::clock_mode::manual, std::chrono::system_clock::time_point(1'700'000'000s));
+  ocifake::clock& clk = *owned;
 };
 
 // A request with case-insensitive header lookup, as the http layer provides it.
@@ -480,9 +484,9 @@ TEST_CASE("list shows the rules in order with their counters; remove and clear",
 }
 
 TEST_CASE("fault_list forwards to the engine", "[faults]") {
-  test_clock c;
-  fault_engine e(1, c.clk);
-  ocifake::fault_list faults(e);
+  ocifake::detail::core core{ocifake::server_options{.clock = ocifake::clock_mode::manual, .seed = 1}};
+  auto& e = core.engine;
+  auto& faults = core.faults;
   CHECK(faults.add(fault::on("GetImage").times(1).reset_connection()) == "r1");
   CHECK(faults.add_json(R"([{"operation": "ListImages", "action": {"type": "close"}}])") ==
         std::vector<std::string>{"r2"});

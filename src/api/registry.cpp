@@ -1,0 +1,62 @@
+#include "api/registry.hpp"
+
+#include <string>
+#include <vector>
+
+#include <ocifake/faults.hpp>
+
+#include "api/api.hpp"
+
+namespace ocifake {
+
+namespace detail {
+
+namespace {
+
+constexpr auto image = path_resource::image;
+constexpr auto work_request = path_resource::work_request;
+constexpr auto none = path_resource::none;
+
+// clang-format off
+//  name                                  method    path                                       handler                                  changes retry  resource
+const operation table[] = {
+    {"CreateImage",                        "POST",   "/images",                                 create_image,                            true,  true,  none},
+    {"GetImage",                           "GET",    "/images/{imageId}",                       get_image,                               false, false, image},
+    {"ListImages",                         "GET",    "/images",                                 list_images,                             false, false, none},
+    {"UpdateImage",                        "PUT",    "/images/{imageId}",                       update_image,                            true,  true,  image},
+    {"DeleteImage",                        "DELETE", "/images/{imageId}",                       delete_image,                            true,  false, image},
+    {"ExportImage",                        "POST",   "/images/{imageId}/actions/export",        export_image,                            true,  true,  image},
+    {"ChangeImageCompartment",             "POST",   "/images/{imageId}/actions/changeCompartment", change_image_compartment,          true,  true,  image},
+    {"ListImageShapeCompatibilityEntries", "GET",    "/images/{imageId}/shapes",                list_image_shape_compatibility_entries,  false, false, image},
+    {"GetImageShapeCompatibilityEntry",    "GET",    "/images/{imageId}/shapes/{shapeName}",    get_image_shape_compatibility_entry,     false, false, image},
+    {"AddImageShapeCompatibilityEntry",    "PUT",    "/images/{imageId}/shapes/{shapeName}",    add_image_shape_compatibility_entry,     true,  false, image},
+    {"RemoveImageShapeCompatibilityEntry", "DELETE", "/images/{imageId}/shapes/{shapeName}",    remove_image_shape_compatibility_entry,  true,  false, image},
+    {"GetWorkRequest",                     "GET",    "/workRequests/{workRequestId}",           get_work_request,                        false, false, work_request},
+    {"ListWorkRequests",                   "GET",    "/workRequests",                           list_work_requests,                      false, false, none},
+    {"ListWorkRequestErrors",              "GET",    "/workRequests/{workRequestId}/errors",    list_work_request_errors,                false, false, work_request},
+    {"ListWorkRequestLogs",                "GET",    "/workRequests/{workRequestId}/logs",      list_work_request_logs,                  false, false, work_request},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const operation> operations() { return table; }
+
+const operation* find_operation(std::string_view name) {
+  for (const auto& op : table)
+    if (op.name == name) return &op;
+  return nullptr;
+}
+
+}  // namespace detail
+
+const std::vector<std::string>& operation_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& op : detail::operations()) out.emplace_back(op.name);
+    return out;
+  }();
+  return names;
+}
+
+}  // namespace ocifake

@@ -1,0 +1,52 @@
+#pragma once
+// How phases progress: starting one (with its work request), letting an image catch up with its
+// progression when it is read or the clock moves, and finishing it (states, work request status,
+// logs, errors). Each function runs under the store's lock: it takes the locked resources.
+
+#include <optional>
+#include <string>
+
+#include <ocifake/lifecycle.hpp>
+
+#include "store/store.hpp"
+
+namespace ocifake::detail {
+
+// What a phase is called on the wire and in logs.
+struct phase_info {
+  const char* operation_type;  // the work request's operationType, "" for delete (which has none)
+  const char* action_type;     // its resource's actionType
+  const char* noun;            // "image import started"
+  const char* failure_code;    // the work request error's code when the phase fails
+};
+const phase_info& info(phase p);
+
+// The phase an image in a transitional state is in (PROVISIONING: provision ...); nothing for
+// AVAILABLE, DISABLED and DELETED.
+std::optional<phase> phase_of(image_state s);
+
+// How the image's next `p` progresses: its own setting, else the next-image one (used up here),
+// else the server's default.
+progress progress_for(resources& r, const image_record& img, phase p);
+
+// The same without the next-image setting (which only a phase that starts uses up).
+progress standing_progress(const resources& r, const image_record& img, phase p);
+
+// Starts phase `p` of `img`, as `progress_for` says; creates its work request (except for delete)
+// and returns the work request's id.
+std::string start_phase(resources& r, image_record& img, phase p);
+
+// Carries on a phase an image is already in (a scenario's image in a transitional state): tracked
+// by `tracking` when given (its timeAccepted is when the phase began), or by a new work request.
+void resume_phase(resources& r, image_record& img, phase p, progress how, work_request_record* tracking);
+
+// Lets an image catch up with its progression. `counted` is true for the reads that count (GetImage,
+// GetWorkRequest of the tracking work request).
+void catch_up(resources& r, image_record& img, bool counted);
+void catch_up(resources& r, work_request_record& wr, bool counted);
+void catch_up_all(resources& r);  // after the clock moves
+
+// A new progression for an image's phase; the phase in progress takes it at once.
+void set_progress_for(resources& r, image_record& img, phase p, progress how);
+
+}  // namespace ocifake::detail
