@@ -1,6 +1,7 @@
 #include <chrono>
 
 #include "api/api.hpp"
+#include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 
 namespace ocifake::detail {
@@ -18,6 +19,14 @@ image_record& require_image(resources& r, const std::string& id) {
   auto* img = r.find_image(id);
   if (!img) throw not_found("image", id);
   return *img;
+}
+
+image_record& require_live_image(resources& r, const std::string& id) {
+  auto& img = require_image(r, id);
+  catch_up(r, img, false);
+  if (img.state() == image_state::deleted)
+    throw api_error{404, "NotAuthorizedOrNotFound", "image " + id + " not found or not authorized: it is DELETED"};
+  return img;
 }
 
 void require_compartment(const resources& r, const std::string& field, const std::string& id) {

@@ -69,17 +69,6 @@ import_source read_image_source(const json::object& src) {
   return out;
 }
 
-// The image an operation that changes it names: 404 when unknown, and when DELETED (a deleted image
-// still answers GetImage, but nothing changes it any more). Its progression is brought up to date
-// first, uncounted, so that an `immediate` or elapsed phase has ended before the operation looks.
-image_record& require_live_image(resources& s, const std::string& id) {
-  auto& img = require_image(s, id);
-  catch_up(s, img, false);
-  if (img.state() == image_state::deleted)
-    throw api_error{404, "NotAuthorizedOrNotFound", "image " + id + " not found or not authorized: it is DELETED"};
-  return img;
-}
-
 std::string state_change(const image_record& img, image_state before) {
   return "image " + img.id + " " + to_string(before) + " -> " + to_string(img.state());
 }

@@ -35,17 +35,14 @@ std::vector<shape_entry>::iterator find_shape(image_record& img, const std::stri
   return std::find_if(img.shapes.begin(), img.shapes.end(), [&](const shape_entry& e) { return e.shape == name; });
 }
 
-api_error shape_not_found(const image_record& img, const std::string& name) {
-  return {404, "NotAuthorizedOrNotFound",
-          "shape " + name + " is not in the compatibility list of image " + img.id + " (or not authorized)"};
-}
-
-image_record& require_changeable_image(resources& s, const std::string& id) {
-  auto& img = require_image(s, id);
-  catch_up(s, img, false);
-  if (img.state() == image_state::deleted)
-    throw api_error{404, "NotAuthorizedOrNotFound", "image " + id + " not found or not authorized: it is DELETED"};
-  return img;
+// The image's entry for the request's shape; 404 when it has none.
+std::vector<shape_entry>::iterator require_shape(image_record& img, const api_request& req) {
+  const auto& name = shape_name(req);
+  auto it = find_shape(img, name);
+  if (it == img.shapes.end())
+    throw api_error{404, "NotAuthorizedOrNotFound",
+                    "shape " + name + " is not in the compatibility list of image " + img.id + " (or not authorized)"};
+  return it;
 }
 
 // memoryConstraints {minInGBs, maxInGBs} or ocpuConstraints {min, max}: non-negative integers, the
@@ -90,14 +87,11 @@ api_response list_image_shape_compatibility_entries(resources& s, const api_requ
 
 api_response get_image_shape_compatibility_entry(resources& s, const api_request& req) {
   auto& img = require_image(s, req.params.at(0));
-  const auto& name = shape_name(req);
-  auto it = find_shape(img, name);
-  if (it == img.shapes.end()) throw shape_not_found(img, name);
-  return json_answer(shape_json(img, *it));
+  return json_answer(shape_json(img, *require_shape(img, req)));
 }
 
 api_response add_image_shape_compatibility_entry(resources& s, const api_request& req) {
-  auto& img = require_changeable_image(s, req.params.at(0));
+  auto& img = require_live_image(s, req.params.at(0));
   const auto& name = shape_name(req);
   // The body is optional: no body adds the shape without constraints.
   json::object body;
@@ -123,10 +117,9 @@ api_response add_image_shape_compatibility_entry(resources& s, const api_request
 }
 
 api_response remove_image_shape_compatibility_entry(resources& s, const api_request& req) {
-  auto& img = require_changeable_image(s, req.params.at(0));
-  const auto& name = shape_name(req);
-  auto it = find_shape(img, name);
-  if (it == img.shapes.end()) throw shape_not_found(img, name);
+  auto& img = require_live_image(s, req.params.at(0));
+  auto it = require_shape(img, req);
+  const auto name = it->shape;
   if (!img.machine.process(image_event::change_shapes))
     throw incorrect_state("image " + img.id + " is " + to_string(img.state()) + "; its shapes cannot change");
   img.shapes.erase(it);
