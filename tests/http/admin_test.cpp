@@ -69,6 +69,21 @@ TEST_CASE_METHOD(admin_fixture, "admin: health answers ok; unknown paths 404, wr
   CHECK(get("/_ocifake/health/").status == 200);
 }
 
+TEST_CASE_METHOD(admin_fixture, "admin: a path that is not one says which it was probably meant to be, and a path's methods come from one table", "[http][admin]") {
+  auto r = get("/_ocifake/jounal");
+  CHECK(r.status == 404);
+  CHECK(r.message() == "no such admin path: GET /_ocifake/jounal (did you mean \"journal\"?)");
+  CHECK(get("/_ocifake/clock/advanse").message() ==
+        "no such admin path: GET /_ocifake/clock/advanse (did you mean \"clock/advance\"?)");
+  CHECK(get("/_ocifake/zzzzzzzz").message() == "no such admin path: GET /_ocifake/zzzzzzzz");
+  r = post("/_ocifake/journal", "{}");
+  CHECK(r.status == 405);
+  CHECK(r.headers.find("allow")->second == "GET, DELETE");
+  r = post("/_ocifake/faults/r1", "{}");
+  CHECK(r.status == 405);
+  CHECK(r.headers.find("allow")->second == "DELETE");
+}
+
 TEST_CASE_METHOD(admin_fixture, "admin: POST reset returns to the start-up state", "[http][admin]") {
   fake.add_startup_scenario(ocifake::scenario::parse(
       R"({"name": "base", "images": [{"id": "ocid1.image.oc1.phx.aaaaaaaabase", "compartmentId": ")" +
