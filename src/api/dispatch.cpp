@@ -116,6 +116,8 @@ api_response dispatch(store& s, retry_store& retries, const operation& op, api_r
     return op.handler(*r, req);
   } catch (const api_error& e) {
     return error_response(e);
+  } catch (const input_error& e) {
+    return error_response(to_api_error(e));
   }
 }
 

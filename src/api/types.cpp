@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "model/fields.hpp"
+
 namespace ocifake::detail {
 
 bool header_less::operator()(const std::string& a, const std::string& b) const {
@@ -90,6 +92,24 @@ api_response error_response(int status, std::string_view code, std::string_view 
   o["message"] = valid_utf8(message);
   r.body = boost::json::serialize(o);
   return r;
+}
+
+api_error to_api_error(const input_error& e) {
+  // JSON paths name fields from the body's root: "$.launchOptions.firmware" is OCI's launchOptions.firmware.
+  std::string field = e.path == "$" ? "the request body" : e.path.starts_with("$.") ? e.path.substr(2) : e.path;
+  switch (e.what) {
+    case input_error::kind::syntax: return {400, "CannotParseRequest", "the request body is not valid " + e.detail()};
+    case input_error::kind::missing: return {400, "MissingParameter", field + ": " + e.detail()};
+    case input_error::kind::invalid: break;
+  }
+  return {400, "InvalidParameter", field + ": " + e.detail()};
+}
+
+boost::json::object parse_body_object(const api_request& req) {
+  if (!req.parsed_body) return parse_body_object(req.body);
+  boost::json::value v = std::move(*req.parsed_body);
+  req.parsed_body.reset();
+  return body_object(std::move(v));
 }
 
 api_error invalid_parameter(std::string_view field, std::string_view why) {

@@ -11,6 +11,8 @@
 
 #include <boost/json/value.hpp>
 
+#include "model/json_reader.hpp"
+
 namespace ocifake::detail {
 
 // Case-insensitive header names, as HTTP has them.
@@ -74,6 +76,15 @@ std::string valid_utf8(std::string_view text);
 
 api_response error_response(int status, std::string_view code, std::string_view message);
 inline api_response error_response(const api_error& e) { return error_response(e.status, e.code, e.message); }
+
+// The one translation of a refused body (the JSON reader's input_error) into OCI's terms: text that
+// is not JSON is 400 CannotParseRequest, a missing field 400 MissingParameter, anything else 400
+// InvalidParameter; the message names the field as OCI spells it (launchOptions.firmware), what was
+// expected and the value refused.
+api_error to_api_error(const input_error& e);
+// The request's body as a JSON object, taking the JSON dispatch parsed ahead when there is some;
+// throws input_error like parse_body_object (model/fields.hpp).
+boost::json::object parse_body_object(const api_request& req);
 
 // Shorthands for the common errors; the message names the field.
 api_error invalid_parameter(std::string_view field, std::string_view why);

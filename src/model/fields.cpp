@@ -11,174 +11,26 @@ namespace json = boost::json;
 
 namespace {
 
-json::parse_options body_options() {
-  json::parse_options opts;
-  opts.max_depth = 64;
-  return opts;
-}
-
-json::object body_object(json::value v) {
-  auto* o = v.if_object();
-  if (!o) throw api_error{400, "InvalidParameter", "the request body must be a JSON object"};
-  return std::move(*o);
-}
+const json_text_rules body_rules{.refuse_duplicate_keys = false, .max_depth = 64};
 
 }  // namespace
 
 std::optional<json::value> parse_body(std::string_view body) {
   boost::system::error_code ec;
-  json::value v = json::parse(body, ec, {}, body_options());
+  json::parse_options opts;
+  opts.max_depth = body_rules.max_depth;
+  json::value v = json::parse(body, ec, {}, opts);
   if (ec) return std::nullopt;
   return v;
 }
 
-boost::json::object parse_body_object(std::string_view body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec, {}, body_options());
-  if (ec) throw api_error{400, "CannotParseRequest", "the request body is not valid JSON: " + ec.message()};
-  return body_object(std::move(v));
+json::object body_object(json::value v) {
+  auto* o = v.if_object();
+  if (!o) refuse("$", "a JSON object", &v);
+  return std::move(*o);
 }
 
-boost::json::object parse_body_object(const api_request& req) {
-  if (!req.parsed_body) return parse_body_object(req.body);
-  json::value v = std::move(*req.parsed_body);
-  req.parsed_body.reset();
-  return body_object(std::move(v));
-}
-
-bool is_tag_value(const json::value& v) noexcept {
-  return v.is_string() || v.is_bool() || (v.is_number() && (!v.is_double() || std::isfinite(v.get_double())));
-}
-
-bool is_ocid(std::string_view s) noexcept {
-  if (s.size() > 255 || s.substr(0, 6) != "ocid1.") return false;
-  std::size_t parts = 1;
-  std::size_t start = 0;
-  std::string_view first, second, last;
-  for (std::size_t i = 0; i <= s.size(); ++i) {
-    if (i == s.size() || s[i] == '.') {
-      auto part = s.substr(start, i - start);
-      if (parts == 2) first = part;
-      if (parts == 3) second = part;
-      last = part;
-      start = i + 1;
-      if (i < s.size()) ++parts;
-      continue;
-    }
-    char c = s[i];
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_')) return false;
-  }
-  return parts >= 5 && !first.empty() && !second.empty() && !last.empty();
-}
-
-const json::value* field_reader::get(std::string_view key) const {
-  auto* v = o_->if_contains(key);
-  if (!v || v->is_null()) return nullptr;
-  return v;
-}
-
-bool field_reader::has(std::string_view key) const { return get(key) != nullptr; }
-
-std::optional<std::string> field_reader::string(std::string_view key, bool required, std::size_t min,
-                                                std::size_t max) const {
-  auto* v = get(key);
-  if (!v) {
-    if (required) throw missing_parameter(path(key));
-    return std::nullopt;
-  }
-  auto* s = v->if_string();
-  if (!s) throw invalid_parameter(path(key), "must be a string");
-  if (s->size() < min || s->size() > max)
-    throw invalid_parameter(path(key), "must be " + std::to_string(min) + " to " + std::to_string(max) +
-                                           " characters long (got " + std::to_string(s->size()) + ")");
-  return std::string(*s);
-}
-
-std::optional<std::string> field_reader::enumeration(std::string_view key,
-                                                     std::span<const std::string_view> allowed,
-                                                     bool required) const {
-  auto v = string(key, required, 0, 255);
-  if (!v) return v;
-  for (auto a : allowed)
-    if (*v == a) return v;
-  std::string list;
-  for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-  throw invalid_parameter(path(key), "'" + *v + "' is not one of " + list);
-}
-
-std::optional<std::string> field_reader::ocid(std::string_view key, bool required) const {
-  auto v = string(key, required);
-  if (v && !is_ocid(*v)) throw invalid_parameter(path(key), "'" + *v + "' is not a valid OCID");
-  return v;
-}
-
-std::optional<bool> field_reader::boolean(std::string_view key) const {
-  auto* v = get(key);
-  if (!v) return std::nullopt;
-  auto* b = v->if_bool();
-  if (!b) throw invalid_parameter(path(key), "must be true or false");
-  return *b;
-}
-
-std::optional<std::int64_t> field_reader::integer(std::string_view key, std::int64_t min, std::int64_t max,
-                                                  bool required) const {
-  auto* v = get(key);
-  if (!v) {
-    if (required) throw missing_parameter(path(key));
-    return std::nullopt;
-  }
-  std::optional<std::int64_t> n;
-  if (auto* i = v->if_int64()) n = *i;
-  else if (auto* u = v->if_uint64(); u && *u <= static_cast<std::uint64_t>(INT64_MAX)) n = static_cast<std::int64_t>(*u);
-  // The range first: converting a double that does not fit an int64 is undefined behaviour.
-  else if (auto* d = v->if_double(); d && std::isfinite(*d) && std::fabs(*d) <= 9e18 && std::trunc(*d) == *d)
-    n = static_cast<std::int64_t>(*d);
-  if (!n) throw invalid_parameter(path(key), "must be an integer");
-  if (*n < min || *n > max)
-    throw invalid_parameter(path(key), "must be between " + std::to_string(min) + " and " + std::to_string(max));
-  return n;
-}
-
-const json::object* field_reader::object(std::string_view key, bool required) const {
-  auto* v = get(key);
-  if (!v) {
-    if (required) throw missing_parameter(path(key));
-    return nullptr;
-  }
-  auto* o = v->if_object();
-  if (!o) throw invalid_parameter(path(key), "must be a JSON object");
-  return o;
-}
-
-std::optional<json::object> field_reader::freeform_tags(std::string_view key) const {
-  auto* o = object(key);
-  if (!o) return std::nullopt;
-  for (const auto& kv : *o) {
-    std::string p = path(key) + "." + std::string(kv.key());
-    if (kv.key().empty() || kv.key().size() > 100) throw invalid_parameter(path(key), "tag keys must be 1 to 100 characters long");
-    auto* s = kv.value().if_string();
-    if (!s) throw invalid_parameter(p, "tag values must be strings");
-    if (s->size() > 256) throw invalid_parameter(p, "tag values must be at most 256 characters long");
-  }
-  return *o;
-}
-
-std::optional<json::object> field_reader::defined_tags(std::string_view key) const {
-  auto* o = object(key);
-  if (!o) return std::nullopt;
-  for (const auto& ns : *o) {
-    std::string p = path(key) + "." + std::string(ns.key());
-    if (ns.key().empty() || ns.key().size() > 100) throw invalid_parameter(path(key), "tag namespaces must be 1 to 100 characters long");
-    auto* inner = ns.value().if_object();
-    if (!inner) throw invalid_parameter(p, "must be an object of tag keys and values");
-    for (const auto& kv : *inner) {
-      if (kv.key().empty() || kv.key().size() > 100) throw invalid_parameter(p, "tag keys must be 1 to 100 characters long");
-      if (!is_tag_value(kv.value()))
-        throw invalid_parameter(p + "." + std::string(kv.key()), "tag values must be strings, numbers or booleans");
-    }
-  }
-  return *o;
-}
+json::object parse_body_object(std::string_view body) { return body_object(parse_json(body, body_rules)); }
 
 std::string percent_decode(std::string_view s, bool& ok, bool plus_is_space) {
   ok = true;

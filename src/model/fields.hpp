@@ -1,65 +1,43 @@
 #pragma once
-// Reading OCI request bodies: JSON parsing and field validation with OCI's error codes. Every
-// failure is an api_error that names the field by its JSON name (`launchOptions.firmware`).
+// Reading OCI request bodies with the one JSON reader (model/json_reader.hpp), and the small
+// formats requests carry (query strings, times). Every refusal is an input_error naming the field
+// by its JSON path; the api layer turns it into OCI's 400 (to_api_error in api/types.hpp).
 
 #include <chrono>
 #include <cstdint>
-#include <initializer_list>
 #include <map>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 
 #include <boost/json.hpp>
 
-#include "api/types.hpp"
+#include "model/json_reader.hpp"
 
 namespace ocifake::detail {
 
-// The body as a JSON object: 400 CannotParseRequest for text that is not JSON (an empty body
-// included), 400 InvalidParameter for JSON that is not an object.
+// The body as a JSON object: input_error{syntax} for text that is not JSON (an empty body
+// included), input_error{invalid} at "$" for JSON that is not an object. A key given twice keeps
+// its last value, as OCI does.
 boost::json::object parse_body_object(std::string_view body);
-// The same for a request's body, taking the JSON dispatch parsed ahead when there is some.
-boost::json::object parse_body_object(const api_request& req);
+// A body parsed ahead (by parse_body) as a JSON object, refused like parse_body_object refuses it.
+boost::json::object body_object(boost::json::value v);
 // The body parsed as parse_body_object parses it; nothing when it is not JSON.
 std::optional<boost::json::value> parse_body(std::string_view body);
 
-// A defined tag's value: a string, a boolean, or a number JSON can write back (a number too large
-// for a double, such as 1e400, parses as infinity, which it cannot).
-bool is_tag_value(const boost::json::value& v) noexcept;
-
-// ocid1.<type>.<realm>.[region][.future].<unique>
-bool is_ocid(std::string_view s) noexcept;
-
-class field_reader {
+// An object of an OCI request body. Unknown keys are ignored, as OCI ignores them. `prefix` says
+// where the object sits ("launchOptions."), so that refusals and path() name fields as OCI spells
+// them (launchOptions.firmware).
+class field_reader : public object_reader {
 public:
-  field_reader(const boost::json::object& o, std::string prefix = {}) : o_(&o), prefix_(std::move(prefix)) {}
+  field_reader(const boost::json::object& o, std::string prefix = {})
+      : object_reader(o, prefix.empty() ? "$" : "$." + prefix.substr(0, prefix.size() - 1)),
+        prefix_(std::move(prefix)) {}
 
-  // null counts as absent. Strings are checked for type and length.
-  std::optional<std::string> string(std::string_view key, bool required = false, std::size_t min = 1,
-                                    std::size_t max = 255) const;
-  std::optional<std::string> enumeration(std::string_view key, std::span<const std::string_view> allowed,
-                                         bool required = false) const;
-  std::optional<std::string> enumeration(std::string_view key, std::initializer_list<std::string_view> allowed,
-                                         bool required = false) const {
-    return enumeration(key, std::span<const std::string_view>(allowed.begin(), allowed.size()), required);
-  }
-  std::optional<std::string> ocid(std::string_view key, bool required = false) const;
-  std::optional<bool> boolean(std::string_view key) const;
-  std::optional<std::int64_t> integer(std::string_view key, std::int64_t min, std::int64_t max,
-                                      bool required = false) const;
-  const boost::json::object* object(std::string_view key, bool required = false) const;
-  // freeformTags: {string: string}; definedTags: {namespace: {key: value}}.
-  std::optional<boost::json::object> freeform_tags(std::string_view key = "freeformTags") const;
-  std::optional<boost::json::object> defined_tags(std::string_view key = "definedTags") const;
-  bool has(std::string_view key) const;
-
+  using object_reader::path;
   std::string path(std::string_view key) const { return prefix_ + std::string(key); }
 
 private:
-  const boost::json::value* get(std::string_view key) const;  // nullptr when absent or null
-  const boost::json::object* o_;
   std::string prefix_;
 };
 

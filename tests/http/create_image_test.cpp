@@ -211,6 +211,22 @@ TEST_CASE_METHOD(fixture, "CreateImage refuses each invalid request with the rig
   CHECK(fake.work_requests().empty());
 }
 
+TEST_CASE_METHOD(fixture, "CreateImage: a refusal names the field, the value refused and the close value", "[http][create]") {
+  auto [status, code, message] = refuse(test::create_body(instance, R"("launchOptions":{"firmware":"UEFI"})"));
+  CHECK(code == "InvalidParameter");
+  CHECK(message == R"(launchOptions.firmware: one of BIOS, UEFI_64; got "UEFI" (did you mean "UEFI_64"?))");
+  std::tie(status, code, message) = refuse(test::create_body(instance, R"("launchMode":"NATIV")"));
+  CHECK(message == R"(launchMode: one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
+  std::tie(status, code, message) = refuse("{\n\"compartmentId\": x}");
+  CHECK(code == "CannotParseRequest");
+  CHECK(message == "the request body is not valid JSON text (syntax error at line 2, column 18)");
+  // Unlike scenarios and rules, a body may repeat a key: the last one counts, as OCI reads it.
+  auto r = c.post("/20160918/images", R"({"displayName": "first", )" + test::create_body(instance, R"("displayName":"last")").substr(1));
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(test::str(test::json(r->body), "displayName") == "last");
+}
+
 TEST_CASE("CreateImage: an unknown compartment is 404 when compartments are strict", "[http][create]") {
   ocifake::server fake;
   fake.add_compartment(test::compartment);
