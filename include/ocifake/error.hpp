@@ -21,9 +21,9 @@ public:
   using error::error;
 };
 
-/// A scenario document, fault rule or other JSON input is invalid. `what()` names the source (file
-/// or "<string>"), the JSON path of the mistake (for example `$.faults[2].action.type`) and what was
-/// expected there.
+/// A scenario document, fault rule or other JSON input is invalid. `what()` names the source (file or "<string>"),
+/// the JSON path of the mistake (`$.faults[2].action.type`) and what was expected there. A rule built with the
+/// `fault` builder is told in C++ terms: the source is its `fault::on(...)` call, the path the call at fault.
 class invalid_input : public error {
 public:
   invalid_input(std::string source, std::string path, std::string expected)
@@ -33,7 +33,7 @@ public:
   const std::string& source() const noexcept { return source_; }
   /// The JSON path of the mistake, `$` for the document itself.
   const std::string& path() const noexcept { return path_; }
-  /// What was expected at that path.
+  /// What was expected at that path, then the value refused and "did you mean" when one is close.
   const std::string& expected() const noexcept { return expected_; }
 
 private:

@@ -87,11 +87,12 @@ std::string fault_engine::next_generated_id(const std::vector<std::string>& also
 }
 
 std::string fault_engine::add(const fault& rule) {
-  validate_rule(rule, "$");
+  validate_rule(rule);
   auto now = clock_->now();
   std::lock_guard lock(mutex_);
   std::string id = rule.rule_id();
-  if (!id.empty() && id_taken(id)) duplicate_id("$", id);
+  if (!id.empty() && id_taken(id))
+    throw invalid_input(builder_source(rule), ".id(\"" + id + "\")", "an id no other rule has (it is taken)");
   if (id.empty()) id = next_generated_id({});
   rules_.push_back(make_state(rule, id, now));
   return id;

@@ -12,6 +12,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/fwd.hpp>
+
 #include <ocifake/clock.hpp>
 #include <ocifake/faults.hpp>
 
@@ -30,23 +32,29 @@ struct fault_decision {
   fault_timing timing;  // the rule's, or its action's default
 };
 
-// The rule JSON and the builder meet here (both in fault.cpp). Every mistake is an invalid_input
-// with source "<rule>" and the JSON path of the mistake below `path` ("$", or "$[2]" inside an array).
-// A rule built in C++ is checked against the paths its canonical JSON (fault::to_json) would have.
-void validate_rule(const fault& rule, const std::string& path);
+// The rule JSON and the builder meet here (both in fault.cpp), each refused in its own terms.
+// A rule built in C++ is refused as an invalid_input whose source is its fault::on(...) call and
+// whose path is the builder call at fault (".times(0)", ".slow_body(90000000ms)").
+void validate_rule(const fault& rule);
+// fault::on("GetImage"): the source of a built rule's refusals.
+std::string builder_source(const fault& rule);
+// One rule object of the rule JSON at `path`; throws input_error (model/json_reader.hpp) naming
+// the JSON path of a mistake below `path`, for a reader that places it in its own document.
+fault read_rule(const boost::json::value& v, const std::string& path);
 struct parsed_rule {
   fault rule;
   std::string path;  // "$" for a single rule object, "$[i]" for the i-th rule of an array
 };
 // One rule object or an array of rule objects, parsed and validated (ids are not checked for
-// uniqueness here: that needs the engine's rules).
+// uniqueness here: that needs the engine's rules). Every mistake is an invalid_input with source
+// "<rule>" and the JSON path of the mistake ("$[2].action.type" inside an array).
 std::vector<parsed_rule> parse_rules(std::string_view json);
 
 class fault_engine {
 public:
   fault_engine(std::uint64_t seed, const ocifake::clock& clk);
 
-  // Validates and appends; throws invalid_input naming the JSON path ($.operation, $.action.status ...).
+  // Validates and appends; throws invalid_input naming the builder call at fault (".times(0)").
   std::string add(const fault& rule);
   // One rule object or an array of them, all or none.
   std::vector<std::string> add_json(std::string_view json);

@@ -11,6 +11,7 @@
 #include <initializer_list>
 #include <limits>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,12 +24,16 @@
 #include <ocifake/journal.hpp>
 
 #include "faults/engine.hpp"
+#include "model/json_reader.hpp"
+#include "model/suggest.hpp"
 
 namespace ocifake {
 
 namespace {
 
 namespace json = boost::json;
+using detail::input_error;
+using detail::object_reader;
 
 // The longest delay, hang or dribble a rule may ask for. Longer is certainly a mistake in a test,
 // and bounding it keeps deadline arithmetic on the steady clock far from overflow.
@@ -37,30 +42,25 @@ constexpr std::int64_t max_ms = 86'400'000;
 // bounds in milliseconds fit an int64.
 constexpr double max_window_seconds = 1e12;
 
-[[noreturn]] void fail(std::string path, std::string expected) {
-  throw invalid_input("<rule>", std::move(path), std::move(expected));
-}
+const std::string rule_source = "<rule>";
 
-const std::string& operation_list_text() {
-  static const std::string text = [] {
-    std::string s;
-    for (const auto& n : operation_names()) s += (s.empty() ? "" : ", ") + n;
-    return s;
-  }();
-  return text;
+// operation_names() as views, for "did you mean".
+const std::vector<std::string_view>& operation_views() {
+  static const std::vector<std::string_view> views(operation_names().begin(), operation_names().end());
+  return views;
 }
 
 bool known_operation(std::string_view name) {
-  const auto& names = operation_names();
+  const auto& names = operation_views();
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 // `alone`: the operation is the whole match, so "*" is allowed; inside a list it is not.
-void check_operation(std::string_view name, const std::string& path, bool alone) {
-  if (known_operation(name) || (alone && name == "*")) return;
-  if (alone) fail(path, "an OCI operation name or \"*\"; the names are " + operation_list_text());
-  fail(path, "an OCI operation name (\"*\" stands alone, not in a list); the names are " + operation_list_text());
+std::string operation_expected(bool alone) {
+  return alone ? "an OCI operation name or \"*\"" : "an OCI operation name (\"*\" stands alone, not in a list)";
 }
+
+std::string operation_list_text() { return "the names are " + detail::join(operation_views()); }
 
 // ocid1.<type>.<realm>.[region].<unique>: enough to catch a rule that could never match.
 bool looks_like_ocid(std::string_view s) {
@@ -69,23 +69,24 @@ bool looks_like_ocid(std::string_view s) {
 
 struct action_spec {
   fault_action action;
-  std::string_view name;
-  std::initializer_list<std::string_view> keys;  // besides "type"
-  std::string_view keys_text;
+  std::string_view name;                         // in the rule JSON
+  std::string_view call;                         // the builder's member function
+  std::initializer_list<std::string_view> keys;  // of its JSON object, "type" first
 };
 
 const action_spec action_specs[] = {
-    {fault_action::error, "error", {"status", "code", "message", "retryAfter"}, "status, code, message, retryAfter"},
-    {fault_action::delay, "delay", {"ms"}, "ms"},
-    {fault_action::hang, "hang", {"ms"}, "ms"},
-    {fault_action::reset, "reset", {}, ""},
-    {fault_action::close, "close", {}, ""},
-    {fault_action::truncate, "truncate", {"bytes"}, "bytes"},
-    {fault_action::malformed, "malformed", {}, ""},
-    {fault_action::slow_body, "slowBody", {"ms"}, "ms"},
+    {fault_action::error, "error", "error", {"type", "status", "code", "message", "retryAfter"}},
+    {fault_action::delay, "delay", "delay", {"type", "ms"}},
+    {fault_action::hang, "hang", "hang", {"type", "ms"}},
+    {fault_action::reset, "reset", "reset_connection", {"type"}},
+    {fault_action::close, "close", "close_connection", {"type"}},
+    {fault_action::truncate, "truncate", "truncate", {"type", "bytes"}},
+    {fault_action::malformed, "malformed", "malformed", {"type"}},
+    {fault_action::slow_body, "slowBody", "slow_body", {"type", "ms"}},
 };
 
-constexpr std::string_view action_names_text = "error, delay, hang, reset, close, truncate, malformed, slowBody";
+constexpr std::string_view action_names[] = {"error",    "delay",     "hang",    "reset",
+                                             "close",    "truncate",  "malformed", "slowBody"};
 
 const action_spec& spec_of(fault_action a) {
   for (const auto& s : action_specs)
@@ -95,255 +96,252 @@ const action_spec& spec_of(fault_action a) {
 
 bool acts_on_answer(fault_action a) { return a == fault_action::truncate || a == fault_action::slow_body; }
 
-constexpr std::string_view rule_keys[] = {"id",          "operation", "resource", "header", "skip",
-                                          "times",       "probability", "window", "timing", "action"};
-constexpr std::string_view rule_keys_text =
-    "id, operation, resource, header, skip, times, probability, window, timing, action";
-
-bool is_identifier(std::string_view key) {
-  if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0]))) return false;
-  return std::all_of(key.begin(), key.end(),
-                     [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
-}
+constexpr std::string_view rule_keys[] = {"id",    "operation",   "resource", "header", "skip",
+                                          "times", "probability", "window",   "timing", "action"};
+constexpr std::string_view timings[] = {"before", "afterCommit"};
 
 std::string json_quoted(std::string_view s) { return json::serialize(json::string(s)); }
 
-// `$.action.status`, or `$.header["opc-retry-token"]` for a key that is not a plain name.
-std::string member_path(const std::string& path, std::string_view key) {
-  if (is_identifier(key)) return path + "." + std::string(key);
-  return path + "[" + json_quoted(key) + "]";
-}
-
-std::string index_path(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
-// ---------------------------------------------------------------- checks shared by JSON and builder
-
-void check_window(std::chrono::milliseconds from, std::chrono::milliseconds to, const std::string& path) {
-  constexpr auto max = static_cast<std::int64_t>(max_window_seconds) * 1000;
-  if (from.count() < 0 || from.count() > max)
-    fail(path + ".window.fromSeconds", "a number of seconds from 0 to 1e12");
-  if (to.count() <= from.count() || to.count() > max)
-    fail(path + ".window.toSeconds", "a number of seconds greater than fromSeconds, at most 1e12");
-}
-
-void check_ms(std::chrono::milliseconds ms, const std::string& path) {
-  if (ms.count() < 0 || ms.count() > max_ms)
-    fail(path + ".action.ms", "a whole number of milliseconds from 0 to " + std::to_string(max_ms));
-}
-
-void check_timing(const fault& r, const std::string& path) {
-  if (r.action() && acts_on_answer(*r.action()) && r.timing() == fault_timing::before)
-    fail(path + ".timing", "\"afterCommit\" or no timing: " + std::string(spec_of(*r.action()).name) +
-                               " acts on the real answer, so it always acts after the commit");
-}
-
-// ---------------------------------------------------------------- reading JSON values
-
-// A whole number >= 0 (2 and 2.0 alike); nullopt for anything else.
-std::optional<std::uint64_t> whole(const json::value& v) {
-  if (auto* i = v.if_int64()) return *i >= 0 ? std::optional<std::uint64_t>(static_cast<std::uint64_t>(*i))
-                                             : std::nullopt;
-  if (auto* u = v.if_uint64()) return *u;
-  if (auto* d = v.if_double()) {
-    if (*d >= 0 && *d < 18446744073709551616.0 && std::floor(*d) == *d) return static_cast<std::uint64_t>(*d);
-  }
-  return std::nullopt;
-}
-
-std::optional<double> number(const json::value& v) {
-  if (auto* i = v.if_int64()) return static_cast<double>(*i);
-  if (auto* u = v.if_uint64()) return static_cast<double>(*u);
-  if (auto* d = v.if_double()) return *d;
-  return std::nullopt;
-}
-
-void refuse_unknown_keys(const json::object& o, const std::string& path,
-                         std::initializer_list<std::string_view> allowed, const std::string& what) {
-  for (const auto& kv : o) {
-    if (std::find(allowed.begin(), allowed.end(), kv.key()) == allowed.end())
-      fail(member_path(path, kv.key()), "no such key; " + what);
-  }
-}
-
-std::uint64_t read_whole(const json::value& v, const std::string& path, std::uint64_t min, std::uint64_t max,
-                         const std::string& expected) {
-  auto n = whole(v);
-  if (!n || *n < min || *n > max) fail(path, expected);
-  return *n;
-}
-
-void parse_action(const json::value& v, const std::string& rule_path, fault& f) {
-  const std::string path = rule_path + ".action";
-  auto* o = v.if_object();
-  if (!o) fail(path, "an action object such as {\"type\": \"error\", \"status\": 503, \"code\": \"ServiceUnavailable\"}");
-  auto* type_value = o->if_contains("type");
-  const json::string* type = type_value ? type_value->if_string() : nullptr;
-  const action_spec* spec = nullptr;
-  if (type) {
-    for (const auto& s : action_specs)
-      if (s.name == std::string_view(*type)) spec = &s;
-  }
-  if (!spec) fail(path + ".type", "one of " + std::string(action_names_text));
-
-  std::vector<std::string_view> allowed{"type"};
-  allowed.insert(allowed.end(), spec->keys.begin(), spec->keys.end());
-  for (const auto& kv : *o) {
-    if (std::find(allowed.begin(), allowed.end(), kv.key()) == allowed.end())
-      fail(member_path(path, kv.key()),
-           spec->keys.size() == 0
-               ? "no such key; the " + std::string(spec->name) + " action takes no parameters besides type"
-               : "no such key; the " + std::string(spec->name) + " action takes type, " + std::string(spec->keys_text));
-  }
-
-  auto ms = [&](bool required) -> std::optional<std::chrono::milliseconds> {
-    auto* m = o->if_contains("ms");
-    if (!m) {
-      if (required) fail(path + ".ms", "a whole number of milliseconds from 0 to " + std::to_string(max_ms));
-      return std::nullopt;
-    }
-    auto n = read_whole(*m, path + ".ms", 0, static_cast<std::uint64_t>(max_ms),
-                        "a whole number of milliseconds from 0 to " + std::to_string(max_ms));
-    return std::chrono::milliseconds(static_cast<std::int64_t>(n));
-  };
-
-  switch (spec->action) {
-    case fault_action::error: {
-      auto* s = o->if_contains("status");
-      if (!s) fail(path + ".status", "an HTTP status from 400 to 599");
-      auto status = read_whole(*s, path + ".status", 400, 599, "an HTTP status from 400 to 599");
-      auto* c = o->if_contains("code");
-      const json::string* code = c ? c->if_string() : nullptr;
-      if (!code || code->empty())
-        fail(path + ".code", "an OCI error code such as \"ServiceUnavailable\" (a non-empty string)");
-      std::string message;
-      if (auto* m = o->if_contains("message")) {
-        auto* text = m->if_string();
-        if (!text) fail(path + ".message", "a string");
-        message = std::string(*text);
-      }
-      std::optional<int> retry_after;
-      if (auto* r = o->if_contains("retryAfter"))
-        retry_after = static_cast<int>(read_whole(*r, path + ".retryAfter", 0, INT_MAX,
-                                                  "a whole number of seconds from 0 to " + std::to_string(INT_MAX)));
-      f.error(static_cast<int>(status), std::string(*code), std::move(message), retry_after);
-      return;
-    }
-    case fault_action::delay: f.delay(*ms(true)); return;
-    case fault_action::hang: f.hang(ms(false)); return;
-    case fault_action::reset: f.reset_connection(); return;
-    case fault_action::close: f.close_connection(); return;
-    case fault_action::truncate: {
-      std::optional<std::size_t> bytes;
-      if (auto* b = o->if_contains("bytes"))
-        bytes = static_cast<std::size_t>(read_whole(*b, path + ".bytes", 0, std::numeric_limits<std::int64_t>::max(),
-                                                    "a whole number of body bytes >= 0"));
-      f.truncate(bytes);
-      return;
-    }
-    case fault_action::malformed: f.malformed(); return;
-    case fault_action::slow_body: f.slow_body(*ms(true)); return;
-  }
-}
+std::string ms_expected() { return "a whole number of milliseconds from 0 to " + std::to_string(max_ms); }
 
 std::chrono::milliseconds seconds_to_ms(double s) { return std::chrono::milliseconds(std::llround(s * 1000.0)); }
 
-fault parse_rule(const json::value& rule, const std::string& path) {
-  auto* o = rule.if_object();
-  if (!o) fail(path, "a rule object such as {\"operation\": \"GetImage\", \"action\": {\"type\": \"reset\"}}");
-  for (const auto& kv : *o) {
-    if (std::find(std::begin(rule_keys), std::end(rule_keys), kv.key()) == std::end(rule_keys))
-      fail(member_path(path, kv.key()), "no such key; a rule has " + std::string(rule_keys_text));
-  }
+// ---------------------------------------------------------------- reading the rule JSON
 
-  // operation
-  const std::string op_path = path + ".operation";
-  auto* op = o->if_contains("operation");
+void read_operation(const object_reader& o, fault& f) {
+  const std::string path = o.at("operation");
+  auto* v = o.value("operation");
+  auto refuse_name = [&](const json::value& name, const std::string& at, bool alone) {
+    auto* s = name.if_string();
+    throw input_error{input_error::kind::invalid, at, operation_expected(alone), detail::abbreviate(name),
+                      s ? std::string(detail::closest(*s, operation_views())) : "", operation_list_text()};
+  };
   std::vector<std::string> operations;
-  if (op && op->if_string()) {
-    check_operation(*op->if_string(), op_path, true);
-    operations.emplace_back(*op->if_string());
-  } else if (op && op->if_array()) {
-    const auto& a = *op->if_array();
-    if (a.empty()) fail(op_path, "a non-empty list of OCI operation names");
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      auto* s = a[i].if_string();
-      if (!s) fail(index_path(op_path, i), "an OCI operation name (a string)");
-      check_operation(*s, index_path(op_path, i), false);
+  if (auto* s = v ? v->if_string() : nullptr) {
+    if (!known_operation(*s) && *s != "*") refuse_name(*v, path, true);
+    operations.emplace_back(*s);
+  } else if (auto* a = v ? v->if_array() : nullptr) {
+    if (a->empty()) o.fail("operation", "a non-empty list of OCI operation names");
+    for (std::size_t i = 0; i < a->size(); ++i) {
+      auto* s = (*a)[i].if_string();
+      if (!s || !known_operation(*s)) refuse_name((*a)[i], detail::index_path(path, i), false);
       operations.emplace_back(*s);
     }
+  } else if (!v) {
+    throw input_error{input_error::kind::missing, path, "an OCI operation name, \"*\" or a list of names (required)"};
   } else {
-    fail(op_path, "an OCI operation name, \"*\" or a list of names, such as \"GetImage\"");
+    o.fail("operation", "an OCI operation name, \"*\" or a list of names, such as \"GetImage\"");
   }
-  fault f = fault::on(std::move(operations));
+  f = fault::on(std::move(operations));
+}
 
-  if (auto* v = o->if_contains("id")) {
-    auto* s = v->if_string();
-    if (!s || s->empty()) fail(path + ".id", "a non-empty string");
+// id, resource, header
+void read_match(const object_reader& o, fault& f) {
+  if (o.has("id")) {
+    auto* s = o.value("id")->if_string();
+    if (!s || s->empty()) o.fail("id", "a non-empty string");
     f.id(std::string(*s));
   }
-  if (auto* v = o->if_contains("resource")) {
-    auto* s = v->if_string();
-    if (!s || !looks_like_ocid(*s)) fail(path + ".resource", "an OCID (ocid1.<type>.<realm>.[region].<unique>)");
+  if (o.has("resource")) {
+    auto* s = o.value("resource")->if_string();
+    if (!s || !looks_like_ocid(*s)) o.fail("resource", "an OCID (ocid1.<type>.<realm>.[region].<unique>)");
     f.resource(std::string(*s));
   }
-  if (auto* v = o->if_contains("header")) {
-    auto* h = v->if_object();
+  if (o.has("header")) {
+    auto* h = o.value("header")->if_object();
     if (!h || h->size() != 1 || h->begin()->key().empty())
-      fail(path + ".header", "an object with one header name and its value, such as {\"opc-retry-token\": \"t1\"}");
+      o.fail("header", "an object with one header name and its value, such as {\"opc-retry-token\": \"t1\"}");
     auto* value = h->begin()->value().if_string();
-    if (!value) fail(member_path(path + ".header", h->begin()->key()), "the header's value (a string)");
+    if (!value)
+      detail::refuse(detail::member_path(o.at("header"), h->begin()->key()), "the header's value (a string)",
+                     &h->begin()->value());
     f.header(std::string(h->begin()->key()), std::string(*value));
   }
-  if (auto* v = o->if_contains("skip"))
-    f.skip(read_whole(*v, path + ".skip", 0, std::numeric_limits<std::uint64_t>::max(), "a whole number >= 0"));
-  if (auto* v = o->if_contains("times"))
-    f.times(read_whole(*v, path + ".times", 1, std::numeric_limits<std::uint64_t>::max(), "a whole number >= 1"));
-  if (auto* v = o->if_contains("probability")) {
-    auto p = number(*v);
-    if (!p || !(*p >= 0.0 && *p <= 1.0)) fail(path + ".probability", "a number from 0 to 1");
-    f.probability(*p);
-  }
-  if (auto* v = o->if_contains("window")) {
-    const std::string wpath = path + ".window";
-    auto* w = v->if_object();
-    if (!w) fail(wpath, "an object such as {\"fromSeconds\": 0, \"toSeconds\": 60}");
-    refuse_unknown_keys(*w, wpath, {"fromSeconds", "toSeconds"}, "a window has fromSeconds and toSeconds");
-    auto seconds = [&](std::string_view key, const std::string& expected) {
-      auto* x = w->if_contains(key);
-      auto s = x ? number(*x) : std::nullopt;
-      if (!s || !(*s >= 0.0 && *s <= max_window_seconds)) fail(member_path(wpath, key), expected);
-      return seconds_to_ms(*s);
-    };
-    auto from = seconds("fromSeconds", "a number of seconds from 0 to 1e12");
-    auto to = seconds("toSeconds", "a number of seconds greater than fromSeconds, at most 1e12");
-    check_window(from, to, path);
-    f.window(from, to);
-  }
-  if (auto* v = o->if_contains("timing")) {
-    auto* s = v->if_string();
-    if (s && *s == "before")
-      f.before();
-    else if (s && *s == "afterCommit")
-      f.after_commit();
-    else
-      fail(path + ".timing", "\"before\" or \"afterCommit\"");
-  }
-  auto* action = o->if_contains("action");
-  if (!action) fail(path + ".action", "an action object such as {\"type\": \"error\", \"status\": 503, \"code\": \"ServiceUnavailable\"}");
-  parse_action(*action, path, f);
+}
 
-  check_timing(f, path);
-  // Everything above has been checked with its exact path; this is the same check a rule built in
-  // C++ gets, so the two forms can never drift apart.
-  detail::validate_rule(f, path);
+// skip, times, probability, window
+void read_trigger(const object_reader& o, fault& f) {
+  constexpr auto most = std::numeric_limits<std::uint64_t>::max();
+  if (auto n = o.whole("skip", 0, most, "a whole number >= 0")) f.skip(*n);
+  if (auto n = o.whole("times", 1, most, "a whole number >= 1")) f.times(*n);
+  if (auto p = o.number("probability", 0.0, 1.0, false, "a number from 0 to 1")) f.probability(*p);
+  if (!o.has("window")) return;
+  object_reader w(*o.value("window"), o.at("window"), {"fromSeconds", "toSeconds"},
+                  "an object such as {\"fromSeconds\": 0, \"toSeconds\": 60}");
+  w.strict_null();
+  const std::string to_expected = "a number of seconds greater than fromSeconds, at most 1e12";
+  auto from = seconds_to_ms(*w.number("fromSeconds", 0, max_window_seconds, true, "a number of seconds from 0 to 1e12"));
+  auto to = seconds_to_ms(*w.number("toSeconds", 0, max_window_seconds, true, to_expected));
+  if (to <= from) w.fail("toSeconds", to_expected);
+  f.window(from, to);
+}
+
+void read_timing(const object_reader& o, fault& f) {
+  auto t = o.enumeration("timing", timings);
+  if (t == "before") f.before();
+  if (t == "afterCommit") f.after_commit();
+}
+
+std::optional<std::chrono::milliseconds> read_ms(const object_reader& a, bool required) {
+  auto n = a.whole("ms", 0, static_cast<std::uint64_t>(max_ms), ms_expected(), required);
+  if (!n) return std::nullopt;
+  return std::chrono::milliseconds(static_cast<std::int64_t>(*n));
+}
+
+void read_error_action(const object_reader& a, fault& f) {
+  auto status = *a.whole("status", 400, 599, "an HTTP status from 400 to 599", true);
+  const std::string code_expected = "an OCI error code such as \"ServiceUnavailable\" (a non-empty string)";
+  auto* c = a.value("code");
+  if (!c) throw input_error{input_error::kind::missing, a.at("code"), code_expected + " (required)"};
+  auto* code = c->if_string();
+  if (!code || code->empty()) a.fail("code", code_expected);
+  std::string message;
+  if (a.has("message")) {
+    auto* text = a.value("message")->if_string();
+    if (!text) a.fail("message", "a string");
+    message = std::string(*text);
+  }
+  auto retry_after = a.whole("retryAfter", 0, INT_MAX, "a whole number of seconds from 0 to " + std::to_string(INT_MAX));
+  f.error(static_cast<int>(status), std::string(*code), std::move(message),
+          retry_after ? std::optional<int>(static_cast<int>(*retry_after)) : std::nullopt);
+}
+
+void read_action(const object_reader& rule, fault& f) {
+  const std::string example = "an action object such as {\"type\": \"error\", \"status\": 503, \"code\": \"ServiceUnavailable\"}";
+  if (!rule.has("action")) throw input_error{input_error::kind::missing, rule.at("action"), example + " (required)"};
+  object_reader o(*rule.value("action"), rule.at("action"), example);
+  o.strict_null();
+  auto type = *o.enumeration("type", action_names, true);
+  const action_spec* spec = &action_specs[0];
+  for (const auto& s : action_specs)
+    if (s.name == type) spec = &s;
+  object_reader a(*rule.value("action"), rule.at("action"), spec->keys);
+  a.strict_null();
+  switch (spec->action) {
+    case fault_action::error: read_error_action(a, f); return;
+    case fault_action::delay: f.delay(*read_ms(a, true)); return;
+    case fault_action::hang: f.hang(read_ms(a, false)); return;
+    case fault_action::reset: f.reset_connection(); return;
+    case fault_action::close: f.close_connection(); return;
+    case fault_action::truncate: {
+      auto bytes = a.whole("bytes", 0, std::numeric_limits<std::int64_t>::max(), "a whole number of body bytes >= 0");
+      f.truncate(bytes ? std::optional<std::size_t>(static_cast<std::size_t>(*bytes)) : std::nullopt);
+      return;
+    }
+    case fault_action::malformed: f.malformed(); return;
+    case fault_action::slow_body: f.slow_body(*read_ms(a, true)); return;
+  }
+}
+
+fault read_rule_object(const json::value& rule, const std::string& path) {
+  object_reader o(rule, path, rule_keys,
+                  "a rule object such as {\"operation\": \"GetImage\", \"action\": {\"type\": \"reset\"}}");
+  o.strict_null();
+  fault f;
+  read_operation(o, f);
+  read_match(o, f);
+  read_trigger(o, f);
+  read_timing(o, f);
+  read_action(o, f);
+  if (acts_on_answer(*f.action()) && f.timing() == fault_timing::before)
+    o.fail("timing", "\"afterCommit\" or no timing: " + std::string(spec_of(*f.action()).name) +
+                         " acts on the real answer, so it always acts after the commit");
   return f;
 }
 
-json::value parse_text(std::string_view text) {
-  boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec) fail("$", "JSON text (" + ec.message() + ")");
-  return v;
+// Rule JSON is written by hand: a key given twice is a mistake, not "the last one wins".
+json::value parse_text(std::string_view text) { return detail::parse_json(text); }
+
+// ---------------------------------------------------------------- checking a rule built in C++
+
+// A rule's parts as the builder calls that set them: `.times(0)`, `.slow_body(90000000ms)`.
+std::string on_call(const fault& r) {
+  const auto& ops = r.operations();
+  if (ops.size() == 1) return "fault::on(" + json_quoted(ops[0]) + ")";
+  std::string list;
+  for (const auto& op : ops) list += (list.empty() ? "" : ", ") + json_quoted(op);
+  return "fault::on({" + list + "})";
+}
+
+std::string ms_call(const fault& r) {
+  auto ms = r.duration() ? std::to_string(r.duration()->count()) + "ms" : std::string();
+  return "." + std::string(spec_of(*r.action()).call) + "(" + ms + ")";
+}
+
+std::string error_call(const fault& r) {
+  std::string s = ".error(" + std::to_string(r.status()) + ", " + json_quoted(r.code());
+  if (!r.message().empty() || r.retry_after()) s += ", " + json_quoted(r.message());
+  if (r.retry_after()) s += ", " + std::to_string(*r.retry_after());
+  return s + ")";
+}
+
+std::string window_call(const fault& r) {
+  return ".window(" + std::to_string(r.window_from()->count()) + "ms, " + std::to_string(r.window_to()->count()) + "ms)";
+}
+
+// Refusals of a built rule: the source is its fault::on(...) call, the path the call at fault.
+[[noreturn]] void refuse_call(const fault& r, std::string call, std::string expected) {
+  throw invalid_input(on_call(r), std::move(call), std::move(expected));
+}
+
+void check_operations(const fault& r) {
+  const auto& ops = r.operations();
+  if (ops.empty()) refuse_call(r, "fault::on()", "an OCI operation name, \"*\" or a non-empty list of names");
+  for (const auto& op : ops) {
+    if (known_operation(op) || (op == "*" && ops.size() == 1)) continue;
+    auto near = detail::closest(op, operation_views());
+    refuse_call(r, "fault::on()",
+                operation_expected(ops.size() == 1) + "; got " + json_quoted(op) +
+                    (near.empty() ? "" : " (did you mean \"" + std::string(near) + "\"?)") + "; " + operation_list_text());
+  }
+}
+
+void check_match_and_trigger(const fault& r) {
+  if (!r.resource_id().empty() && !looks_like_ocid(r.resource_id()))
+    refuse_call(r, ".resource(" + json_quoted(r.resource_id()) + ")", "an OCID (ocid1.<type>.<realm>.[region].<unique>)");
+  if (r.header_name().empty() && !r.header_value().empty())
+    refuse_call(r, ".header(\"\", " + json_quoted(r.header_value()) + ")", "a header name (not empty)");
+  if (r.times_count() && *r.times_count() == 0) refuse_call(r, ".times(0)", "a count of at least 1");
+  if (auto p = r.probability_value(); p && !(*p >= 0.0 && *p <= 1.0))
+    refuse_call(r, ".probability(" + (std::isnan(*p) ? std::string("NaN") : (std::ostringstream() << *p).str()) + ")",
+                "a probability from 0 to 1");
+  if (r.window_from() && r.window_to()) {
+    constexpr auto max = static_cast<std::int64_t>(max_window_seconds) * 1000;
+    auto from = r.window_from()->count(), to = r.window_to()->count();
+    if (from < 0 || from > max) refuse_call(r, window_call(r), "a start from 0 to 1e12 seconds");
+    if (to <= from || to > max) refuse_call(r, window_call(r), "an end later than the start, at most 1e12 seconds");
+  }
+}
+
+void check_action(const fault& r) {
+  if (!r.action())
+    refuse_call(r, "(no action)", "an action call ending the rule, such as .error(503, \"ServiceUnavailable\") or "
+                                  ".reset_connection()");
+  switch (*r.action()) {
+    case fault_action::error:
+      if (r.status() < 400 || r.status() > 599) refuse_call(r, error_call(r), "an HTTP status from 400 to 599");
+      if (r.code().empty()) refuse_call(r, error_call(r), "an OCI error code such as \"ServiceUnavailable\"");
+      if (r.retry_after() && *r.retry_after() < 0) refuse_call(r, error_call(r), "a retry-after of 0 seconds or more");
+      break;
+    case fault_action::delay:
+    case fault_action::slow_body:
+    case fault_action::hang:
+      if (r.duration() && (r.duration()->count() < 0 || r.duration()->count() > max_ms))
+        refuse_call(r, ms_call(r), "a duration from 0 to " + std::to_string(max_ms) + "ms (24 hours)");
+      break;
+    case fault_action::truncate:
+      if (r.bytes() && *r.bytes() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+        refuse_call(r, ".truncate(" + std::to_string(*r.bytes()) + ")", "a byte count that fits an int64");
+      break;
+    case fault_action::reset:
+    case fault_action::close:
+    case fault_action::malformed:
+      break;
+  }
+  if (acts_on_answer(*r.action()) && r.timing() == fault_timing::before)
+    refuse_call(r, ".before()",
+                ".after_commit() or no timing call: ." + std::string(spec_of(*r.action()).call) +
+                    "() acts on the real answer, so it always acts after the commit");
 }
 
 // ---------------------------------------------------------------- writing the canonical JSON
@@ -394,9 +392,12 @@ fault fault::on(std::vector<std::string> operations) {
 }
 
 fault fault::from_json(std::string_view text) {
-  auto v = parse_text(text);
-  if (!v.is_object()) fail("$", "a rule object (several rules in an array go to fault_list::add_json)");
-  return parse_rule(v, "$");
+  return detail::read_input(rule_source, [&] {
+    auto v = parse_text(text);
+    if (!v.is_object())
+      detail::refuse("$", "a rule object (several rules in an array go to fault_list::add_json)", &v);
+    return read_rule_object(v, "$");
+  });
 }
 
 std::string fault::to_json() const {
@@ -535,68 +536,32 @@ std::string to_string(fault_timing t) { return t == fault_timing::before ? "befo
 
 namespace detail {
 
-void validate_rule(const fault& r, const std::string& path) {
-  const auto& ops = r.operations();
-  if (ops.empty()) fail(path + ".operation", "an OCI operation name, \"*\" or a non-empty list of names");
-  if (ops.size() == 1) {
-    check_operation(ops[0], path + ".operation", true);
-  } else {
-    for (std::size_t i = 0; i < ops.size(); ++i) check_operation(ops[i], index_path(path + ".operation", i), false);
-  }
-  if (!r.resource_id().empty() && !looks_like_ocid(r.resource_id()))
-    fail(path + ".resource", "an OCID (ocid1.<type>.<realm>.[region].<unique>)");
-  if (r.header_name().empty() && !r.header_value().empty())
-    fail(path + ".header", "an object with one header name and its value, such as {\"opc-retry-token\": \"t1\"}");
-  if (r.times_count() && *r.times_count() == 0) fail(path + ".times", "a whole number >= 1");
-  if (auto p = r.probability_value(); p && !(*p >= 0.0 && *p <= 1.0))
-    fail(path + ".probability", "a number from 0 to 1");
-  if (r.window_from() && r.window_to()) check_window(*r.window_from(), *r.window_to(), path);
-
-  if (!r.action())
-    fail(path + ".action", "an action: one of " + std::string(action_names_text));
-  const std::string apath = path + ".action";
-  switch (*r.action()) {
-    case fault_action::error:
-      if (r.status() < 400 || r.status() > 599) fail(apath + ".status", "an HTTP status from 400 to 599");
-      if (r.code().empty())
-        fail(apath + ".code", "an OCI error code such as \"ServiceUnavailable\" (a non-empty string)");
-      if (r.retry_after() && *r.retry_after() < 0)
-        fail(apath + ".retryAfter", "a whole number of seconds from 0 to " + std::to_string(INT_MAX));
-      break;
-    case fault_action::delay:
-    case fault_action::slow_body:
-      if (!r.duration()) fail(apath + ".ms", "a whole number of milliseconds from 0 to " + std::to_string(max_ms));
-      check_ms(*r.duration(), path);
-      break;
-    case fault_action::hang:
-      if (r.duration()) check_ms(*r.duration(), path);
-      break;
-    case fault_action::truncate:
-      if (r.bytes() && *r.bytes() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
-        fail(apath + ".bytes", "a whole number of body bytes >= 0");
-      break;
-    case fault_action::reset:
-    case fault_action::close:
-    case fault_action::malformed:
-      break;
-  }
-  check_timing(r, path);
+void validate_rule(const fault& r) {
+  check_operations(r);
+  check_match_and_trigger(r);
+  check_action(r);
 }
 
+std::string builder_source(const fault& r) { return on_call(r); }
+
+fault read_rule(const json::value& v, const std::string& path) { return read_rule_object(v, path); }
+
 std::vector<parsed_rule> parse_rules(std::string_view text) {
-  auto v = parse_text(text);
-  std::vector<parsed_rule> out;
-  if (auto* a = v.if_array()) {
-    out.reserve(a->size());
-    for (std::size_t i = 0; i < a->size(); ++i) {
-      auto path = index_path("$", i);
-      out.push_back({parse_rule((*a)[i], path), path});
+  return read_input(rule_source, [&] {
+    auto v = parse_text(text);
+    std::vector<parsed_rule> out;
+    if (auto* a = v.if_array()) {
+      out.reserve(a->size());
+      for (std::size_t i = 0; i < a->size(); ++i) {
+        auto path = index_path("$", i);
+        out.push_back({read_rule_object((*a)[i], path), path});
+      }
+      return out;
     }
+    if (!v.is_object()) refuse("$", "a rule object or an array of rule objects", &v);
+    out.push_back({read_rule_object(v, "$"), "$"});
     return out;
-  }
-  if (!v.is_object()) fail("$", "a rule object or an array of rule objects");
-  out.push_back({parse_rule(v, "$"), "$"});
-  return out;
+  });
 }
 
 }  // namespace detail

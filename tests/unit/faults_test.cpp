@@ -93,10 +93,35 @@ std::string json_refusal(const std::string& json) {
   return refusal([&] { fault::from_json(json); });
 }
 
+// A rule built in C++ is refused in C++ terms: the source is its fault::on(...) call and the path
+// the builder call at fault. Returns that call, or "accepted".
+template <class F>
+std::string builder_refusal(F&& f) {
+  try {
+    f();
+  } catch (const invalid_input& err) {
+    CHECK_THAT(err.source(), catch_compat::StartsWith("fault::on("));
+    CHECK_FALSE(err.expected().empty());
+    return err.path();
+  }
+  return "accepted";
+}
+
 std::string add_refusal(const fault& f) {
   test_clock c;
   fault_engine e(1, c.clk);
-  return refusal([&] { e.add(f); });
+  return builder_refusal([&] { e.add(f); });
+}
+
+// The whole message of a refused rule, JSON or built.
+template <class F>
+std::string message_of(F&& f) {
+  try {
+    f();
+  } catch (const invalid_input& err) {
+    return err.what();
+  }
+  return "accepted";
 }
 
 const ocifake::fault_status& status_of(const std::vector<ocifake::fault_status>& list, const std::string& id) {
@@ -272,8 +297,8 @@ TEST_CASE("Timing: truncate and slowBody always act after the commit; the rest d
         "$.timing");
   CHECK(json_refusal(R"({"operation": "GetImage", "timing": "before", "action": {"type": "slowBody", "ms": 5}})") ==
         "$.timing");
-  CHECK(add_refusal(fault::on("GetImage").before().truncate()) == "$.timing");
-  CHECK(add_refusal(fault::on("GetImage").before().slow_body(10ms)) == "$.timing");
+  CHECK(add_refusal(fault::on("GetImage").before().truncate()) == ".before()");
+  CHECK(add_refusal(fault::on("GetImage").before().slow_body(10ms)) == ".before()");
   CHECK(add_refusal(fault::on("GetImage").after_commit().slow_body(10ms)) == "accepted");
   CHECK(add_refusal(fault::on("GetImage").before().reset_connection()) == "accepted");
   CHECK(add_refusal(fault::on("GetImage").after_commit().error(500, "InternalServerError")) == "accepted");
@@ -367,30 +392,91 @@ TEST_CASE("Every mistake in the rule JSON names its JSON path", "[faults]") {
   }
 }
 
-TEST_CASE("A rule built in C++ is checked like its JSON form, with the same paths", "[faults]") {
+TEST_CASE("A rule built in C++ is refused in C++ terms, naming the builder call", "[faults]") {
   CHECK(add_refusal(fault::on("GetImage").reset_connection()) == "accepted");
-  CHECK(add_refusal(fault::on("Nope").reset_connection()) == "$.operation");
-  CHECK(add_refusal(fault::on("").reset_connection()) == "$.operation");
-  CHECK(add_refusal(fault::on(std::vector<std::string>{}).reset_connection()) == "$.operation");
-  CHECK(add_refusal(fault::on(std::vector<std::string>{"GetImage", "Nope"}).reset_connection()) ==
-        "$.operation[1]");
-  CHECK(add_refusal(fault::on(std::vector<std::string>{"*", "GetImage"}).reset_connection()) == "$.operation[0]");
-  CHECK(add_refusal(fault::on("GetImage")) == "$.action");
-  CHECK(add_refusal(fault::on("GetImage").resource("not-an-ocid").reset_connection()) == "$.resource");
-  CHECK(add_refusal(fault::on("GetImage").header("", "v").reset_connection()) == "$.header");
-  CHECK(add_refusal(fault::on("GetImage").times(0).reset_connection()) == "$.times");
-  CHECK(add_refusal(fault::on("GetImage").probability(1.5).reset_connection()) == "$.probability");
-  CHECK(add_refusal(fault::on("GetImage").probability(-0.5).reset_connection()) == "$.probability");
-  CHECK(add_refusal(fault::on("GetImage").probability(std::nan("")).reset_connection()) == "$.probability");
-  CHECK(add_refusal(fault::on("GetImage").window(-1s, 5s).reset_connection()) == "$.window.fromSeconds");
-  CHECK(add_refusal(fault::on("GetImage").window(5s, 5s).reset_connection()) == "$.window.toSeconds");
-  CHECK(add_refusal(fault::on("GetImage").error(200, "X")) == "$.action.status");
-  CHECK(add_refusal(fault::on("GetImage").error(600, "X")) == "$.action.status");
-  CHECK(add_refusal(fault::on("GetImage").error(503, "")) == "$.action.code");
-  CHECK(add_refusal(fault::on("GetImage").error(503, "X", "", -1)) == "$.action.retryAfter");
-  CHECK(add_refusal(fault::on("GetImage").delay(-1ms)) == "$.action.ms");
-  CHECK(add_refusal(fault::on("GetImage").hang(std::chrono::hours(25))) == "$.action.ms");
-  CHECK(add_refusal(fault::on("GetImage").slow_body(std::chrono::hours(25))) == "$.action.ms");
+  CHECK(add_refusal(fault::on("Nope").reset_connection()) == "fault::on()");
+  CHECK(add_refusal(fault::on("").reset_connection()) == "fault::on()");
+  CHECK(add_refusal(fault::on(std::vector<std::string>{}).reset_connection()) == "fault::on()");
+  CHECK(add_refusal(fault::on(std::vector<std::string>{"GetImage", "Nope"}).reset_connection()) == "fault::on()");
+  CHECK(add_refusal(fault::on(std::vector<std::string>{"*", "GetImage"}).reset_connection()) == "fault::on()");
+  CHECK(add_refusal(fault::on("GetImage")) == "(no action)");
+  CHECK(add_refusal(fault::on("GetImage").resource("not-an-ocid").reset_connection()) == R"(.resource("not-an-ocid"))");
+  CHECK(add_refusal(fault::on("GetImage").header("", "v").reset_connection()) == R"(.header("", "v"))");
+  CHECK(add_refusal(fault::on("GetImage").times(0).reset_connection()) == ".times(0)");
+  CHECK(add_refusal(fault::on("GetImage").probability(1.5).reset_connection()) == ".probability(1.5)");
+  CHECK(add_refusal(fault::on("GetImage").probability(-0.5).reset_connection()) == ".probability(-0.5)");
+  CHECK(add_refusal(fault::on("GetImage").probability(std::nan("")).reset_connection()) == ".probability(NaN)");
+  CHECK(add_refusal(fault::on("GetImage").window(-1s, 5s).reset_connection()) == ".window(-1000ms, 5000ms)");
+  CHECK(add_refusal(fault::on("GetImage").window(5s, 5s).reset_connection()) == ".window(5000ms, 5000ms)");
+  CHECK(add_refusal(fault::on("GetImage").error(200, "X")) == R"(.error(200, "X"))");
+  CHECK(add_refusal(fault::on("GetImage").error(600, "X")) == R"(.error(600, "X"))");
+  CHECK(add_refusal(fault::on("GetImage").error(503, "")) == R"(.error(503, ""))");
+  CHECK(add_refusal(fault::on("GetImage").error(503, "X", "", -1)) == R"(.error(503, "X", "", -1))");
+  CHECK(add_refusal(fault::on("GetImage").delay(-1ms)) == ".delay(-1ms)");
+  CHECK(add_refusal(fault::on("GetImage").hang(std::chrono::hours(25))) == ".hang(90000000ms)");
+  CHECK(add_refusal(fault::on("GetImage").slow_body(std::chrono::hours(25))) == ".slow_body(90000000ms)");
+
+  // The whole message: the rule, the call, what it takes; nothing of the rule JSON's spelling.
+  CHECK(message_of([] {
+          test_clock c;
+          fault_engine e(1, c.clk);
+          e.add(fault::on("GetImage").after_commit().slow_body(std::chrono::hours(25)));
+        }) == R"(fault::on("GetImage"): .slow_body(90000000ms): a duration from 0 to 86400000ms (24 hours))");
+  CHECK(message_of([] {
+          test_clock c;
+          fault_engine e(1, c.clk);
+          e.add(fault::on("GetImage").times(0).reset_connection());
+        }) == R"(fault::on("GetImage"): .times(0): a count of at least 1)");
+  auto wrong_name = message_of([] {
+    test_clock c;
+    fault_engine e(1, c.clk);
+    e.add(fault::on("GetImages").reset_connection());
+  });
+  CHECK_THAT(wrong_name, catch_compat::StartsWith(R"(fault::on("GetImages"): fault::on(): an OCI operation name or "*"; )"
+                                                  R"(got "GetImages" (did you mean "GetImage"?); the names are CreateImage,)"));
+  auto slow_before = message_of([] {
+    test_clock c;
+    fault_engine e(1, c.clk);
+    e.add(fault::on("GetImage").before().slow_body(10ms));
+  });
+  CHECK(slow_before.find(".slow_body()") != std::string::npos);
+  CHECK(slow_before.find("slowBody") == std::string::npos);
+}
+
+TEST_CASE("Mistakes in the rule JSON say what was refused, and did you mean", "[faults]") {
+  auto refused = [](const std::string& json) { return message_of([&] { fault::from_json(json); }); };
+  CHECK(refused(R"({"operation": "GetImages", "action": {"type": "reset"}})") ==
+        R"(<rule>: $.operation: an OCI operation name or "*"; got "GetImages" (did you mean "GetImage"?); the names are )" +
+            [] {
+              std::string s;
+              for (const auto& n : ocifake::operation_names()) s += (s.empty() ? "" : ", ") + n;
+              return s;
+            }());
+  CHECK(refused(R"({"operation": "GetImage", "tims": 2, "action": {"type": "reset"}})") ==
+        R"(<rule>: $.tims: a known key (did you mean "times"?); the keys here are id, operation, resource, header, )"
+        R"(skip, times, probability, window, timing, action)");
+  CHECK(refused(R"({"operation": "GetImage", "action": {"type": "slow_body", "ms": 5}})") ==
+        R"(<rule>: $.action.type: one of error, delay, hang, reset, close, truncate, malformed, slowBody; )"
+        R"(got "slow_body" (did you mean "slowBody"?))");
+  CHECK(refused(R"({"operation": "GetImage", "action": {"type": "delay", "mss": 5}})") ==
+        R"(<rule>: $.action.mss: a known key (did you mean "ms"?); the keys here are type, ms)");
+  CHECK(refused(R"({"operation": "GetImage", "timing": "aftercommit", "action": {"type": "reset"}})") ==
+        R"(<rule>: $.timing: one of before, afterCommit; got "aftercommit" (did you mean "afterCommit"?))");
+  CHECK(refused(R"({"operation": "GetImage", "times": 0, "action": {"type": "reset"}})") ==
+        R"(<rule>: $.times: a whole number >= 1; got 0)");
+}
+
+TEST_CASE("A key given twice in a rule is refused", "[faults]") {
+  CHECK(json_refusal(R"({"operation": "GetImage", "times": 1, "times": 2, "action": {"type": "reset"}})") == "$.times");
+  CHECK(json_refusal(R"({"operation": "GetImage", "action": {"type": "delay", "ms": 1, "ms": 2}})") == "$.action.ms");
+  CHECK(message_of([] { fault::from_json(R"({"operation": "GetImage", "times": 1, "times": 2, "action": {"type": "reset"}})"); }) ==
+        "<rule>: $.times: a key that appears once in its object (it appears again at line 1, column 39)");
+  test_clock c;
+  fault_engine e(1, c.clk);
+  CHECK(refusal([&] {
+          e.add_json(R"([{"operation": "GetImage", "action": {"type": "reset"}},
+                         {"operation": "GetImage", "operation": "ListImages", "action": {"type": "reset"}}])");
+        }) == "$[1].operation");
 }
 
 TEST_CASE("Rule ids: generated r1, r2, ... unless the rule names itself; names are unique", "[faults]") {
@@ -399,8 +485,8 @@ TEST_CASE("Rule ids: generated r1, r2, ... unless the rule names itself; names a
   CHECK(e.add(fault::on("GetImage").reset_connection()) == "r1");
   CHECK(e.add(fault::on("GetImage").id("mine").reset_connection()) == "mine");
   CHECK(e.add(fault::on("GetImage").reset_connection()) == "r2");
-  CHECK(refusal([&] { e.add(fault::on("GetImage").id("mine").reset_connection()); }) == "$.id");
-  CHECK(refusal([&] { e.add(fault::on("GetImage").id("r1").reset_connection()); }) == "$.id");
+  CHECK(builder_refusal([&] { e.add(fault::on("GetImage").id("mine").reset_connection()); }) == R"(.id("mine"))");
+  CHECK(builder_refusal([&] { e.add(fault::on("GetImage").id("r1").reset_connection()); }) == R"(.id("r1"))");
   CHECK(e.add(fault::on("GetImage").id("r3").reset_connection()) == "r3");
   // a generated id steps over a name already taken
   CHECK(e.add(fault::on("GetImage").reset_connection()) == "r4");
