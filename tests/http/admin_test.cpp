@@ -130,7 +130,7 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST scenario replaces the state, all or
                                             R"(", "lifecycleState": "READY"}]})");
     CHECK(r.status == 400);
     CHECK(r.code() == "InvalidParameter");
-    CHECK(r.message() == "$.images[0].lifecycleState: one of PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABLED, DELETED");
+    CHECK(r.message() == R"($.images[0].lifecycleState: one of PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABLED, DELETED; got "READY")");
     CHECK(fake.images().size() == 1);
     CHECK(fake.faults().list().size() == 1);
   }

@@ -79,7 +79,7 @@ TEST_CASE("scenario: mistakes in the document itself", "[unit][scenario]") {
 
   m = mistake_in(doc(R"("clock": "fast")"));
   CHECK(m.path == "$.clock");
-  CHECK(m.expected == "one of real, manual");
+  CHECK(m.expected == R"(one of real, manual; got "fast")");
 
   m = mistake_in(doc(R"("clockStart": "yesterday")"));
   CHECK(m.path == "$.clockStart");
@@ -93,6 +93,41 @@ TEST_CASE("scenario: mistakes in the document itself", "[unit][scenario]") {
   CHECK_THAT(m.expected, catch_compat::Contains("compartment OCID"));
 }
 
+TEST_CASE("scenario: a file edited by hand is told the line and column of a syntax error", "[unit][scenario]") {
+  auto m = mistake_in("{\n  \"name\": \"t\",\n  \"seed\": 7,\n}");
+  CHECK(m.path == "$");
+  CHECK(m.what == "test.json: $: JSON text (syntax error at line 4, column 1)");
+}
+
+TEST_CASE("scenario: a key given twice is refused, wherever it is", "[unit][scenario]") {
+  auto m = mistake_in(R"({"name": "t", "clock": "manual", "clock": "real"})");
+  CHECK(m.path == "$.clock");
+  CHECK(m.expected == "a key that appears once in its object (it appears again at line 1, column 34)");
+  m = mistake_in(doc(R"("images": [)" + image_doc(R"("displayName": "a", "displayName": "b")") + "]"));
+  CHECK(m.path == "$.images[0].displayName");
+  m = mistake_in(doc(R"("faults": [{"operation": "GetImage", "action": {"type": "reset", "type": "close"}}])"));
+  CHECK(m.path == "$.faults[0].action.type");
+}
+
+TEST_CASE("scenario: did you mean, for keys and for values of a closed set", "[unit][scenario]") {
+  auto m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"(", "launchMode": "NATIV"}])"));
+  CHECK(m.path == "$.instances[0].launchMode");
+  CHECK(m.expected == R"(one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
+  m = mistake_in(doc(R"("images": [)" + image_doc(R"("lifecycleState": "AVAILABEL")") + "]"));
+  CHECK_THAT(m.expected, catch_compat::EndsWith(R"(; got "AVAILABEL" (did you mean "AVAILABLE"?))"));
+  m = mistake_in(doc(R"("clock": "Manuel")"));
+  CHECK(m.expected == R"(one of real, manual; got "Manuel" (did you mean "manual"?))");
+  m = mistake_in(doc(R"("lifecycle": {"imports": {"polls": 1}})"));
+  CHECK(m.path == "$.lifecycle.imports");
+  CHECK_THAT(m.expected, catch_compat::Contains(R"(did you mean "import"?)"));
+  m = mistake_in(doc(R"("faults": [{"operation": "CreateImag", "action": {"type": "reset"}}])"));
+  CHECK(m.path == "$.faults[0].operation");
+  CHECK_THAT(m.expected, catch_compat::Contains(R"(got "CreateImag" (did you mean "CreateImage"?))"));
+  m = mistake_in(doc(R"("faults": [{"operation": "GetImage", "action": {"type": "rest"}}])"));
+  CHECK(m.path == "$.faults[0].action.type");
+  CHECK_THAT(m.expected, catch_compat::Contains(R"(did you mean "reset"?)"));
+}
+
 TEST_CASE("scenario: mistakes in instances and objects", "[unit][scenario]") {
   auto m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"("}, {"displayName": "x"}])"));
   CHECK(m.path == "$.instances[1].compartmentId");
@@ -104,7 +139,7 @@ TEST_CASE("scenario: mistakes in instances and objects", "[unit][scenario]") {
 
   m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"(", "launchMode": "FAST"}])"));
   CHECK(m.path == "$.instances[0].launchMode");
-  CHECK(m.expected == "one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM");
+  CHECK(m.expected == R"(one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM; got "FAST")");
 
   m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment +
                      R"(", "dataVolumes": [{"displayName": "d", "sizeInMBs": "big"}]}])"));
@@ -125,7 +160,7 @@ TEST_CASE("scenario: mistakes in instances and objects", "[unit][scenario]") {
 TEST_CASE("scenario: mistakes in images", "[unit][scenario]") {
   auto m = mistake_in(doc(R"("images": [)" + image_doc(R"("lifecycleState": "READY")") + "]"));
   CHECK(m.path == "$.images[0].lifecycleState");
-  CHECK(m.expected == "one of PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABLED, DELETED");
+  CHECK(m.expected == R"(one of PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABLED, DELETED; got "READY")");
 
   CHECK(mistake_in(doc(R"("images": [{"id": "ocid1.image.oc1.phx.aaaa"}])")).path == "$.images[0].compartmentId");
   CHECK(mistake_in(doc(R"("images": [)" + image_doc(R"("timeCreated": "2026-13-01")") + "]")).path ==
@@ -163,7 +198,7 @@ TEST_CASE("scenario: mistakes in work requests", "[unit][scenario]") {
 
   m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Delete Image", "status": "SUCCEEDED", "resources": []}])"));
   CHECK(m.path == "$.workRequests[0].operationType");
-  CHECK(m.expected == "one of Create Image, Import Image, Export Image");
+  CHECK(m.expected == R"(one of Create Image, Import Image, Export Image; got "Delete Image")");
 
   m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Create Image", "status": "SUCCEEDED", "resources": []}])"));
   CHECK(m.path == "$.workRequests[0].resources");
@@ -174,8 +209,13 @@ TEST_CASE("scenario: mistakes in work requests", "[unit][scenario]") {
 
   CHECK(mistake_in(doc(images + wr(R"("percentComplete": 101)"))).path == "$.workRequests[0].percentComplete");
   CHECK(mistake_in(doc(images + wr(R"("errors": [{"message": "m"}])"))).path == "$.workRequests[0].errors[0].code");
-  CHECK(mistake_in(doc(images + wr(R"("resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaaone", "entityType": "instance"}])")))
-            .path == "$.workRequests[0].resources[0].entityType");
+  m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Create Image", "status": "SUCCEEDED", )"
+                              R"("resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaaone", "entityType": "instance"}]}])"));
+  CHECK(m.path == "$.workRequests[0].resources[0].entityType");
+  CHECK(m.expected == R"(one of image; got "instance")");
+  // The same resources given a second time are refused, whichever would have won.
+  CHECK(mistake_in(doc(images + wr(R"("resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaaone"}])"))).path ==
+        "$.workRequests[0].resources");
 }
 
 TEST_CASE("scenario: mistakes in lifecycle values and fault rules", "[unit][scenario]") {
