@@ -109,7 +109,7 @@ std::chrono::milliseconds seconds_to_ms(double s) { return std::chrono::millisec
 // ---------------------------------------------------------------- reading the rule JSON
 
 void read_operation(const object_reader& o, fault& f) {
-  const std::string path = o.at("operation");
+  const std::string path = o.path_of("operation");
   auto* v = o.value("operation");
   auto refuse_name = [&](const json::value& name, const std::string& at, bool alone) {
     auto* s = name.if_string();
@@ -153,7 +153,7 @@ void read_match(const object_reader& o, fault& f) {
       o.fail("header", "an object with one header name and its value, such as {\"opc-retry-token\": \"t1\"}");
     auto* value = h->begin()->value().if_string();
     if (!value)
-      detail::refuse(detail::member_path(o.at("header"), h->begin()->key()), "the header's value (a string)",
+      detail::refuse(detail::member_path(o.path_of("header"), h->begin()->key()), "the header's value (a string)",
                      &h->begin()->value());
     f.header(std::string(h->begin()->key()), std::string(*value));
   }
@@ -166,7 +166,7 @@ void read_trigger(const object_reader& o, fault& f) {
   if (auto n = o.whole("times", 1, most, "a whole number >= 1")) f.times(*n);
   if (auto p = o.number("probability", 0.0, 1.0, false, "a number from 0 to 1")) f.probability(*p);
   if (!o.has("window")) return;
-  object_reader w(*o.value("window"), o.at("window"), {"fromSeconds", "toSeconds"},
+  object_reader w(*o.value("window"), o.path_of("window"), {"fromSeconds", "toSeconds"},
                   "an object such as {\"fromSeconds\": 0, \"toSeconds\": 60}");
   w.strict_null();
   const std::string to_expected = "a number of seconds greater than fromSeconds, at most 1e12";
@@ -192,7 +192,7 @@ void read_error_action(const object_reader& a, fault& f) {
   auto status = *a.whole("status", 400, 599, "an HTTP status from 400 to 599", true);
   const std::string code_expected = "an OCI error code such as \"ServiceUnavailable\" (a non-empty string)";
   auto* c = a.value("code");
-  if (!c) throw input_error{input_error::kind::missing, a.at("code"), code_expected + " (required)"};
+  if (!c) throw input_error{input_error::kind::missing, a.path_of("code"), code_expected + " (required)"};
   auto* code = c->if_string();
   if (!code || code->empty()) a.fail("code", code_expected);
   std::string message;
@@ -208,14 +208,14 @@ void read_error_action(const object_reader& a, fault& f) {
 
 void read_action(const object_reader& rule, fault& f) {
   const std::string example = "an action object such as {\"type\": \"error\", \"status\": 503, \"code\": \"ServiceUnavailable\"}";
-  if (!rule.has("action")) throw input_error{input_error::kind::missing, rule.at("action"), example + " (required)"};
-  object_reader o(*rule.value("action"), rule.at("action"), example);
+  if (!rule.has("action")) throw input_error{input_error::kind::missing, rule.path_of("action"), example + " (required)"};
+  object_reader o(*rule.value("action"), rule.path_of("action"), example);
   o.strict_null();
   auto type = *o.enumeration("type", action_names, true);
   const action_spec* spec = &action_specs[0];
   for (const auto& s : action_specs)
     if (s.name == type) spec = &s;
-  object_reader a(*rule.value("action"), rule.at("action"), spec->keys);
+  object_reader a(*rule.value("action"), rule.path_of("action"), spec->keys);
   a.strict_null();
   switch (spec->action) {
     case fault_action::error: read_error_action(a, f); return;

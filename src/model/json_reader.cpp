@@ -227,7 +227,7 @@ object_reader::object_reader(const json::value& v, std::string path, std::span<c
     : object_reader(v, std::move(path), what) {
   for (const auto& kv : *o_) {
     if (std::find(keys.begin(), keys.end(), std::string_view(kv.key())) != keys.end()) continue;
-    throw input_error{input_error::kind::invalid, at(kv.key()), "a known key", {}, std::string(closest(kv.key(), keys)),
+    throw input_error{input_error::kind::invalid, path_of(kv.key()), "a known key", {}, std::string(closest(kv.key(), keys)),
                       key_list(keys)};
   }
 }
@@ -239,12 +239,12 @@ const json::value* object_reader::value(std::string_view key) const {
 }
 
 void object_reader::fail(std::string_view key, std::string expected, std::span<const std::string_view> closed_set) const {
-  refuse(at(key), std::move(expected), o_->if_contains(key), closed_set);
+  refuse(path_of(key), std::move(expected), o_->if_contains(key), closed_set);
 }
 
 const json::value* object_reader::get(std::string_view key, bool required, const std::string& expected) const {
   auto* v = value(key);
-  if (!v && required) throw input_error{input_error::kind::missing, at(key), expected + " (required)", {}, {}, {}};
+  if (!v && required) throw input_error{input_error::kind::missing, path_of(key), expected + " (required)", {}, {}, {}};
   return v;
 }
 
@@ -363,8 +363,8 @@ std::optional<json::object> object_reader::freeform_tags(std::string_view key) c
   if (!o) return std::nullopt;
   for (const auto& kv : *o) {
     auto* s = kv.value().if_string();
-    if (kv.key().empty() || kv.key().size() > 100) refuse(at(key), expected, value(key));
-    if (!s || s->size() > 256) refuse(member_path(at(key), kv.key()), "a string of at most 256 characters", &kv.value());
+    if (kv.key().empty() || kv.key().size() > 100) refuse(path_of(key), expected, value(key));
+    if (!s || s->size() > 256) refuse(member_path(path_of(key), kv.key()), "a string of at most 256 characters", &kv.value());
   }
   return *o;
 }
@@ -374,9 +374,9 @@ std::optional<json::object> object_reader::defined_tags(std::string_view key) co
   auto* o = object_of(key, false, expected);
   if (!o) return std::nullopt;
   for (const auto& ns : *o) {
-    auto p = member_path(at(key), ns.key());
+    auto p = member_path(path_of(key), ns.key());
     auto* inner = ns.value().if_object();
-    if (ns.key().empty() || ns.key().size() > 100) refuse(at(key), expected, value(key));
+    if (ns.key().empty() || ns.key().size() > 100) refuse(path_of(key), expected, value(key));
     if (!inner) refuse(p, "an object of tag keys (1 to 100 characters) and values", &ns.value());
     for (const auto& kv : *inner) {
       if (kv.key().empty() || kv.key().size() > 100) refuse(p, "an object of tag keys (1 to 100 characters) and values", &ns.value());

@@ -121,7 +121,7 @@ public:
 
   const boost::json::object& members() const noexcept { return *o_; }
   const std::string& path() const noexcept { return path_; }
-  std::string at(std::string_view key) const { return member_path(path_, key); }
+  std::string path_of(std::string_view key) const { return member_path(path_, key); }
 
   // The member, or nullptr when absent (or null, when null counts as absent).
   const boost::json::value* value(std::string_view key) const;

@@ -46,7 +46,7 @@ constexpr std::string_view clock_modes[] = {"real", "manual"};
 template <class F>
 void each(const object_reader& f, std::string_view key, F&& read) {
   if (auto* a = f.array(key))
-    for (std::size_t i = 0; i < a->size(); ++i) read((*a)[i], index_path(f.at(key), i));
+    for (std::size_t i = 0; i < a->size(); ++i) read((*a)[i], index_path(f.path_of(key), i));
 }
 
 // {"minInGBs", "maxInGBs"} or {"min", "max"}: both optional, low no greater than high.
@@ -69,13 +69,13 @@ shape_entry parse_shape(const json::value& v, const std::string& path, const std
   if (auto id = f.ocid("imageId"); id && !image_id.empty() && *id != image_id)
     f.fail("imageId", "the id of the image the entry belongs to (" + image_id + "), or nothing");
   if (auto* m = f.value("memoryConstraints"))
-    e.memory_constraints = read_constraints(*m, f.at("memoryConstraints"), "minInGBs", "maxInGBs");
-  if (auto* m = f.value("ocpuConstraints")) e.ocpu_constraints = read_constraints(*m, f.at("ocpuConstraints"), "min", "max");
+    e.memory_constraints = read_constraints(*m, f.path_of("memoryConstraints"), "minInGBs", "maxInGBs");
+  if (auto* m = f.value("ocpuConstraints")) e.ocpu_constraints = read_constraints(*m, f.path_of("ocpuConstraints"), "min", "max");
   return e;
 }
 
 json::array read_data_volumes(const object_reader& f) {
-  object_reader details(*f.value("imageVolumeDetails"), f.at("imageVolumeDetails"), {"dataVolumes"});
+  object_reader details(*f.value("imageVolumeDetails"), f.path_of("imageVolumeDetails"), {"dataVolumes"});
   json::array volumes;
   each(details, "dataVolumes", [&](const json::value& v, const std::string& path) {
     object_reader dv(v, path, {"displayName", "index", "sizeInMBs"},
@@ -105,14 +105,14 @@ void read_image_fields(const object_reader& f, image_record& r, const std::strin
   if (auto t = f.freeform_tags()) r.freeform_tags = std::move(*t);
   if (auto t = f.defined_tags()) r.defined_tags = std::move(*t);
   if (auto* a = f.value("agentFeatures")) {
-    object_reader af(*a, f.at("agentFeatures"), {"isManagementSupported", "isMonitoringSupported"});
+    object_reader af(*a, f.path_of("agentFeatures"), {"isManagementSupported", "isMonitoringSupported"});
     r.agent_features = agent_features{af.boolean("isManagementSupported").value_or(false),
                                       af.boolean("isMonitoringSupported").value_or(false)};
   }
   if (f.has("imageVolumeDetails")) r.data_volumes = read_data_volumes(f);
   // The defaults CreateImage uses, so a seeded image looks like a created one.
   if (auto* l = f.value("launchOptions")) {
-    object_reader lf(*l, f.at("launchOptions"),
+    object_reader lf(*l, f.path_of("launchOptions"),
                      {"bootVolumeType", "firmware", "networkType", "remoteDataVolumeType",
                       "isPvEncryptionInTransitEnabled", "isConsistentVolumeNamingEnabled",
                       "isEncryptionInTransitEnabled"});
@@ -146,7 +146,7 @@ scenario_image parse_image(const json::value& v, const std::string& path) {
         s != image_state::disabled)
       f.fail("progress", "nothing: progress is for an image in PROVISIONING, IMPORTING, EXPORTING or DISABLED "
                          "(deletion pending), and this one is " + state);
-    out.how = parse_progress(*p, f.at("progress"));
+    out.how = parse_progress(*p, f.path_of("progress"));
   }
   return out;
 }
@@ -156,7 +156,7 @@ void read_work_request_resource(const object_reader& f, work_request_record& w) 
   auto* resources = f.array("resources", true);
   if (resources->size() != 1)
     f.fail("resources", "an array of exactly one resource {\"entityType\": \"image\", \"actionType\", \"identifier\"}");
-  object_reader res((*resources)[0], index_path(f.at("resources"), 0),
+  object_reader res((*resources)[0], index_path(f.path_of("resources"), 0),
                     {"entityType", "actionType", "identifier", "entityUri"},
                     "a resource {\"entityType\": \"image\", \"actionType\", \"identifier\", \"entityUri\"}");
   res.enumeration("entityType", {"image"});
@@ -268,10 +268,10 @@ void read_contents(const object_reader& f, scenario_data& d) {
   each(f, "workRequests",
        [&](const json::value& v, const std::string& p) { d.work_requests.push_back(parse_work_request(v, p)); });
   if (auto* l = f.value("lifecycle")) {
-    object_reader lf(*l, f.at("lifecycle"), {"provision", "import", "export", "delete"},
+    object_reader lf(*l, f.path_of("lifecycle"), {"provision", "import", "export", "delete"},
                      "an object {\"provision\", \"import\", \"export\", \"delete\"} of lifecycle values");
     for (auto p : {phase::provision, phase::import, phase::export_, phase::delete_})
-      if (auto* v = lf.value(phase_key(p))) d.lifecycle[static_cast<int>(p)] = parse_progress(*v, lf.at(phase_key(p)));
+      if (auto* v = lf.value(phase_key(p))) d.lifecycle[static_cast<int>(p)] = parse_progress(*v, lf.path_of(phase_key(p)));
   }
   each(f, "faults", [&](const json::value& v, const std::string& path) {
     read_rule(v, path);

@@ -211,10 +211,10 @@ TEST_CASE_METHOD(fixture, "CreateImage refuses each invalid request with the rig
   CHECK(fake.work_requests().empty());
 }
 
-TEST_CASE_METHOD(fixture, "CreateImage: a refusal names the field, the value refused and the close value", "[http][create]") {
-  auto [status, code, message] = refuse(test::create_body(instance, R"("launchOptions":{"firmware":"UEFI"})"));
+TEST_CASE_METHOD(fixture, "CreateImage: a refusal names the field and the value refused and suggests a close one", "[http][create]") {
+  auto [status, code, message] = refuse(test::create_body(instance, R"("launchOptions":{"firmware":"UEFI64"})"));
   CHECK(code == "InvalidParameter");
-  CHECK(message == R"(launchOptions.firmware: one of BIOS, UEFI_64; got "UEFI" (did you mean "UEFI_64"?))");
+  CHECK(message == R"(launchOptions.firmware: one of BIOS, UEFI_64; got "UEFI64" (did you mean "UEFI_64"?))");
   std::tie(status, code, message) = refuse(test::create_body(instance, R"("launchMode":"NATIV")"));
   CHECK(message == R"(launchMode: one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
   std::tie(status, code, message) = refuse("{\n\"compartmentId\": x}");

@@ -143,10 +143,10 @@ TEST_CASE("json reader: read_input makes a refusal an invalid_input of its sourc
 TEST_CASE("json reader: the api layer makes a refusal OCI's 400 naming the field", "[unit][json][api]") {
   using ocifake::detail::to_api_error;
   auto e = to_api_error(input_error(input_error::kind::invalid, "$.launchOptions.firmware", "one of BIOS, UEFI_64",
-                                    "\"UEFI\"", "UEFI_64"));
+                                    "\"UEFI64\"", "UEFI_64"));
   CHECK(e.status == 400);
   CHECK(e.code == "InvalidParameter");
-  CHECK(e.message == R"(launchOptions.firmware: one of BIOS, UEFI_64; got "UEFI" (did you mean "UEFI_64"?))");
+  CHECK(e.message == R"(launchOptions.firmware: one of BIOS, UEFI_64; got "UEFI64" (did you mean "UEFI_64"?))");
 
   e = to_api_error(input_error(input_error::kind::missing, "$.compartmentId", "an OCID (required)"));
   CHECK(e.code == "MissingParameter");
