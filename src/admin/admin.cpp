@@ -12,6 +12,7 @@
 #include "api/api.hpp"
 #include "journal/journal_json.hpp"
 #include "model/fields.hpp"
+#include "model/json_reader.hpp"
 #include "model/suggest.hpp"
 #include "scenario/apply.hpp"
 #include "scenario/scenario_data.hpp"
@@ -58,10 +59,17 @@ bool authorized(const core& s, const api_request& req) {
 // so that the answer says what to send rather than only what went wrong.
 json::value body_json(const api_request& req, const std::string& expected) {
   if (req.body.empty()) throw invalid_input(request_source, "$", expected + " as the body; the request has none");
-  boost::system::error_code ec;
-  auto v = json::parse(req.body, ec);
-  if (ec) throw invalid_input(request_source, "$", expected + " as JSON; the body is not JSON (" + ec.message() + ")");
-  return v;
+  return read_input(request_source, [&] {
+    try {
+      return parse_json(req.body);
+    } catch (input_error& e) {
+      // "JSON text (syntax error at line 1, column 7)": what the call takes, then why this is not it.
+      constexpr std::string_view json_text = "JSON text";
+      if (e.path == "$" && e.expected.starts_with(json_text))
+        e.expected = expected + " as JSON; the body is not JSON" + e.expected.substr(json_text.size());
+      throw;
+    }
+  });
 }
 
 // A query flag: absent is false; otherwise "true" or "false".
@@ -75,17 +83,11 @@ bool flag(const api_request& req, const std::string& name) {
 // {"seconds": n}
 std::chrono::milliseconds read_advance(const api_request& req) {
   auto v = body_json(req, R"({"seconds": n})");
-  auto* o = v.if_object();
-  if (!o) throw invalid_input(request_source, "$", R"(an object {"seconds": n})");
-  for (const auto& kv : *o)
-    if (kv.key() != "seconds")
-      throw invalid_input(request_source, "$." + std::string(kv.key()), "a known key; the keys here are seconds");
-  const std::string expected = "a number of seconds from 0 to 1000000000 (required)";
-  auto* s = o->if_contains("seconds");
-  if (!s || !s->is_number()) throw invalid_input(request_source, "$.seconds", expected);
-  double d = s->to_number<double>();
-  if (!(d >= 0 && d <= 1e9)) throw invalid_input(request_source, "$.seconds", expected);
-  return std::chrono::milliseconds(std::llround(d * 1000));
+  return read_input(request_source, [&] {
+    object_reader o(v, "$", {"seconds"}, R"(an object {"seconds": n})");
+    auto seconds = o.number("seconds", 0, 1e9, true, "a number of seconds from 0 to 1000000000");
+    return std::chrono::milliseconds(std::llround(*seconds * 1000));
+  });
 }
 
 api_response ok_answer(std::string change) {

@@ -195,8 +195,7 @@ void import_object(const resources& s, const create_request& c, image_record& im
 }  // namespace
 
 api_response create_image(resources& s, const api_request& req) {
-  const auto body = parse_body_object(req);
-  auto c = read_create_request(body);  // points into body
+  auto c = read_create_request(body_object(req));  // points into the request's body
   require_compartment(s, "compartmentId", c.compartment);
 
   image_record img;
@@ -390,7 +389,7 @@ api_response list_images(resources& s, const api_request& req) {
 
 api_response update_image(resources& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
-  auto body = parse_body_object(req);
+  const auto& body = body_object(req);
   field_reader f(body);
   auto display_name = f.string("displayName");
   auto operating_system = f.string("operatingSystem", false, 1, 128);
@@ -452,7 +451,7 @@ api_response delete_image(resources& s, const api_request& req) {
 
 api_response export_image(resources& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
-  auto body = parse_body_object(req);
+  const auto& body = body_object(req);
   field_reader f(body);
   auto type = *f.enumeration("destinationType", {"objectStorageTuple", "objectStorageUri"}, true);
   auto format = f.enumeration("exportFormat", {"QCOW2", "VMDK", "OCI", "VHD", "VDI"}).value_or("OCI");
@@ -490,7 +489,7 @@ api_response export_image(resources& s, const api_request& req) {
 
 api_response change_image_compartment(resources& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
-  auto body = parse_body_object(req);
+  const auto& body = body_object(req);
   field_reader f(body);
   auto compartment = *f.ocid("compartmentId", true);
   require_compartment(s, "compartmentId", compartment);

@@ -94,8 +94,8 @@ api_response add_image_shape_compatibility_entry(resources& s, const api_request
   auto& img = require_live_image(s, req.params.at(0));
   const auto& name = shape_name(req);
   // The body is optional: no body adds the shape without constraints.
-  json::object body;
-  if (!req.body.empty()) body = parse_body_object(req);
+  static const json::object none;
+  const auto& body = req.body.empty() ? none : body_object(req);
   field_reader f(body);
   auto memory = read_constraints(f, "memoryConstraints", "minInGBs", "maxInGBs");
   auto ocpu = read_constraints(f, "ocpuConstraints", "min", "max");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <stdexcept>
 
 #include <boost/json.hpp>
 
@@ -105,11 +106,11 @@ api_error to_api_error(const input_error& e) {
   return {400, "InvalidParameter", field + ": " + e.detail()};
 }
 
-boost::json::object parse_body_object(const api_request& req) {
-  if (!req.parsed_body) return parse_body_object(req.body);
-  boost::json::value v = std::move(*req.parsed_body);
-  req.parsed_body.reset();
-  return body_object(std::move(v));
+const boost::json::object& body_object(const api_request& req) {
+  if (req.parsed_body)
+    if (const auto* o = req.parsed_body->if_object()) return *o;
+  (void)parse_body_object(req.body);  // throws for a body that is not a JSON object: why it is not
+  throw std::logic_error("body_object: a JSON object body that dispatch did not parse ahead");
 }
 
 api_error invalid_parameter(std::string_view field, std::string_view why) {

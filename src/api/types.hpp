@@ -41,8 +41,8 @@ struct api_request {
   header_list headers;
   std::string body;
   // The body as JSON, when it parses: dispatch parses it before it takes the store's lock, and
-  // parse_body_object(req) takes it from here (once) rather than parsing again.
-  mutable std::optional<boost::json::value> parsed_body;
+  // the operations read it through body_object(req).
+  std::optional<boost::json::value> parsed_body;
 
   std::optional<std::string> header(std::string_view name) const;
   std::optional<std::string> query_value(const std::string& name) const;
@@ -82,9 +82,9 @@ inline api_response error_response(const api_error& e) { return error_response(e
 // InvalidParameter; the message names the field as OCI spells it (launchOptions.firmware), what was
 // expected and the value refused.
 api_error to_api_error(const input_error& e);
-// The request's body as a JSON object, taking the JSON dispatch parsed ahead when there is some;
-// throws input_error like parse_body_object (model/fields.hpp).
-boost::json::object parse_body_object(const api_request& req);
+// The request's body as a JSON object: the JSON dispatch parsed ahead. A body that is missing, not
+// JSON, or not an object throws input_error as parse_body_object (model/fields.hpp) refuses it.
+const boost::json::object& body_object(const api_request& req);
 
 // Shorthands for the common errors; the message names the field.
 api_error invalid_parameter(std::string_view field, std::string_view why);

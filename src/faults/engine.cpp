@@ -98,8 +98,9 @@ std::string fault_engine::add(const fault& rule) {
   return id;
 }
 
-std::vector<std::string> fault_engine::add_json(std::string_view json) {
-  auto parsed = parse_rules(json);
+std::vector<std::string> fault_engine::add_json(std::string_view json) { return add_parsed(parse_rules(json)); }
+
+std::vector<std::string> fault_engine::add_parsed(const std::vector<parsed_rule>& parsed) {
   auto now = clock_->now();
   std::lock_guard lock(mutex_);
 

@@ -58,6 +58,8 @@ public:
   std::string add(const fault& rule);
   // One rule object or an array of them, all or none.
   std::vector<std::string> add_json(std::string_view json);
+  // Rules parsed already (a scenario's), all or none; a taken id is refused at the rule's path.
+  std::vector<std::string> add_parsed(const std::vector<parsed_rule>& parsed);
   std::vector<fault_status> list() const;
   bool remove(const std::string& id);
   // Removes every rule; generated ids start again at "r1".

@@ -111,12 +111,10 @@ void check_fits(core& c, const scenario_data& d) {
   if (d.faults.empty()) return;
   std::set<std::string> taken;
   for (const auto& f : c.engine.list()) taken.insert(f.id);
-  for (std::size_t i = 0; i < d.faults.size(); ++i) {
-    auto* id = d.faults[i].as_object().if_contains("id");
-    if (id && id->is_string() && taken.count(std::string(id->get_string())))
-      throw invalid_input(d.source, "$.faults[" + std::to_string(i) + "].id",
-                          "a rule id the server does not have yet (" + std::string(id->get_string()) + " is taken)");
-  }
+  for (const auto& [rule, path] : d.faults)
+    if (taken.count(rule.rule_id()))
+      throw invalid_input(d.source, path + ".id",
+                          "a rule id the server does not have yet (" + rule.rule_id() + " is taken)");
 }
 
 // The clock first (rule windows count from when the rules are added), then the seed (the rules'
@@ -131,15 +129,14 @@ void apply_clock_and_rules(core& c, const scenario_data& d) {
   if (d.seed) seed_before = c.engine.reseed(*d.seed);
   if (d.faults.empty()) return;
   try {
-    c.engine.add_json(json::serialize(d.faults));
+    c.engine.add_parsed(d.faults);
   } catch (const invalid_input& e) {
     if (clock_before) {
       c.clock->set_mode(mode_before);
       c.clock->set(*clock_before);
     }
     if (seed_before) c.engine.reseed(*seed_before);
-    // The engine names rules by their place in the array it was given ("$[2].id").
-    throw invalid_input(d.source, "$.faults" + e.path().substr(1), e.expected());
+    throw invalid_input(d.source, e.path(), e.expected());
   }
 }
 

@@ -273,10 +273,7 @@ void read_contents(const object_reader& f, scenario_data& d) {
     for (auto p : {phase::provision, phase::import, phase::export_, phase::delete_})
       if (auto* v = lf.value(phase_key(p))) d.lifecycle[static_cast<int>(p)] = parse_progress(*v, lf.path_of(phase_key(p)));
   }
-  each(f, "faults", [&](const json::value& v, const std::string& path) {
-    read_rule(v, path);
-    d.faults.push_back(v);
-  });
+  each(f, "faults", [&](const json::value& v, const std::string& path) { d.faults.push_back({read_rule(v, path), path}); });
 }
 
 // The phase an image in a transitional state is in, and the work request type that tracks it.
@@ -332,12 +329,10 @@ void cross_check(const scenario_data& d) {
            "SUCCEEDED, FAILED or CANCELED: image " + w.image_id + " already has a work request in progress");
   }
   std::set<std::string> rule_ids;
-  for (std::size_t i = 0; i < d.faults.size(); ++i) {
-    auto* o = d.faults[i].if_object();
-    auto* id = o ? o->if_contains("id") : nullptr;
-    if (id && id->is_string() && !rule_ids.insert(std::string(id->get_string())).second)
-      fail(d.source, "$.faults[" + std::to_string(i) + "].id",
-           "an id no other rule of the scenario has (" + std::string(id->get_string()) + " is repeated)");
+  for (const auto& [rule, path] : d.faults) {
+    const auto& id = rule.rule_id();
+    if (!id.empty() && !rule_ids.insert(id).second)
+      fail(d.source, path + ".id", "an id no other rule of the scenario has (" + id + " is repeated)");
   }
 }
 

@@ -18,6 +18,7 @@
 #include <ocifake/model.hpp>
 #include <ocifake/scenario.hpp>
 
+#include "faults/engine.hpp"
 #include "store/store.hpp"
 
 namespace ocifake::detail {
@@ -48,7 +49,7 @@ struct scenario_data {
   std::vector<scenario_image> images;
   std::vector<scenario_work_request> work_requests;
   std::array<std::optional<progress>, 4> lifecycle;  // by phase
-  boost::json::array faults;                          // each rule as written, already validated
+  std::vector<parsed_rule> faults;                    // validated, each with its path ("$.faults[2]")
 };
 
 // The pieces the admin API reads with the same rules as a scenario document. Each throws

@@ -20,6 +20,7 @@ const std::string compartment = "ocid1.compartment.oc1..aaaaaaaabenchmarkcompart
 
 // The api layer's answer, as the server's pipeline asks for it.
 detail::api_response run(detail::core& c, detail::api_request& req) {
+  req.parsed_body.reset();  // every request is parsed, as a new one would be
   return detail::dispatch(c.store, c.retries, *detail::find_operation(req.operation), req);
 }
 

@@ -240,7 +240,7 @@ TEST_CASE_METHOD(admin_fixture, "admin: a missing or unreadable body is refused 
   }
   auto r = post("/_ocifake/clock/advance", "seconds=60");
   CHECK(r.status == 400);
-  CHECK_THAT(r.message(), catch_compat::StartsWith(R"($: {"seconds": n} as JSON; the body is not JSON ()"));
+  CHECK(r.message() == R"($: {"seconds": n} as JSON; the body is not JSON (syntax error at line 1, column 1))");
 
   // A body that cannot be read at all (a broken chunked encoding) says what a readable one is.
   auto a = test::raw::exchange(fake.port(), "POST /_ocifake/clock/advance HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -323,10 +323,10 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST clock/advance moves the clock", "[h
 
   for (auto [body, message] : std::initializer_list<std::pair<const char*, const char*>>{
            {"{}", "$.seconds: a number of seconds from 0 to 1000000000 (required)"},
-           {R"({"seconds": -1})", "$.seconds: a number of seconds from 0 to 1000000000 (required)"},
-           {R"({"seconds": "60"})", "$.seconds: a number of seconds from 0 to 1000000000 (required)"},
+           {R"({"seconds": -1})", "$.seconds: a number of seconds from 0 to 1000000000; got -1"},
+           {R"({"seconds": "60"})", R"($.seconds: a number of seconds from 0 to 1000000000; got "60")"},
            {R"({"seconds": 1, "minutes": 1})", "$.minutes: a known key; the keys here are seconds"},
-           {"[60]", R"($: an object {"seconds": n})"},
+           {"[60]", R"($: an object {"seconds": n}; got [60])"},
        }) {
     INFO(body);
     r = post("/_ocifake/clock/advance", body);
@@ -344,7 +344,7 @@ $ curl -s -X POST -d '{"seconds": 600}' $EP/_ocifake/clock/advance
 {"time":"2026-11-27T19:38:46.207Z"}
 
 $ curl -s -X POST -d '{"seconds": -1}' $EP/_ocifake/clock/advance
-{"code":"InvalidParameter","message":"$.seconds: a number of seconds from 0 to 1000000000 (required)"}
+{"code":"InvalidParameter","message":"$.seconds: a number of seconds from 0 to 1000000000; got -1"}
 )transcript";
   // The examples' server: a manual clock where the captured session stood.
   ocifake::server fake({.clock = ocifake::clock_mode::manual});
