@@ -97,7 +97,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
     ERR_clear_error();
     return std::nullopt;
   }
-  out.resize(static_cast<std::size_t>(written + final_len));
+  out.resize(static_cast<std::size_t>(written) + static_cast<std::size_t>(final_len));
   return out;
 }
 
