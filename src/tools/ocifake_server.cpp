@@ -126,7 +126,7 @@ constexpr flag_row flags[] = {
     {"--version", false, [](cli& c, arg, arg) { c.version = true; }},
 };
 
-// The long names, for "did you mean".
+// The flags' names, for "did you mean".
 constexpr auto flag_names = [] {
   std::array<std::string_view, std::size(flags)> names{};
   for (std::size_t i = 0; i < names.size(); ++i) names[i] = flags[i].name;
