@@ -97,7 +97,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
     ERR_clear_error();
     return std::nullopt;
   }
-  out.resize(static_cast<std::size_t>(written + final_len));
+  out.resize(static_cast<std::size_t>(written) + static_cast<std::size_t>(final_len));
   return out;
 }
 
@@ -121,88 +121,176 @@ std::string quote(std::string_view s) {
   return "\"" + std::string(s) + "\"";
 }
 
+// The parameters after the scheme, read left to right: `name=token` or `name="quoted \" value"`,
+// separated by commas and spaces.
+class parameter_reader {
+public:
+  parameter_reader(std::string_view text, std::size_t from) : text_(text), i_(from) {}
+
+  // Skips to the next parameter; false at the end of the header.
+  bool next() {
+    while (i_ < text_.size() && (is_space(text_[i_]) || text_[i_] == ',')) ++i_;
+    return i_ < text_.size();
+  }
+
+  // Reads one parameter; on a mistake returns false and sets `error`.
+  bool read(std::string_view& name, std::string& value, std::string& error) {
+    std::size_t start = i_;
+    while (i_ < text_.size() && text_[i_] != '=' && text_[i_] != ',' && !is_space(text_[i_])) ++i_;
+    name = text_.substr(start, i_ - start);
+    if (name.empty()) return refuse(error, "authorization header has a parameter without a name");
+    skip_spaces();
+    if (i_ == text_.size() || text_[i_] != '=') return refuse(error, parameter(name) + " has no value");
+    ++i_;
+    skip_spaces();
+    if (i_ < text_.size() && text_[i_] == '"') {
+      ++i_;
+      if (!read_quoted(value)) return refuse(error, parameter(name) + " has an unterminated quoted value");
+    } else {
+      start = i_;
+      while (i_ < text_.size() && text_[i_] != ',' && !is_space(text_[i_])) ++i_;
+      value = text_.substr(start, i_ - start);
+    }
+    skip_spaces();
+    if (i_ < text_.size() && text_[i_] != ',') return refuse(error, parameter(name) + " is not followed by a comma");
+    return true;
+  }
+
+private:
+  void skip_spaces() {
+    while (i_ < text_.size() && is_space(text_[i_])) ++i_;
+  }
+
+  // From after the opening quote to after the closing one; false when there is none.
+  bool read_quoted(std::string& value) {
+    while (i_ < text_.size()) {
+      char c = text_[i_++];
+      if (c == '"') return true;
+      if (c == '\\' && i_ < text_.size()) c = text_[i_++];
+      value += c;
+    }
+    return false;
+  }
+
+  static std::string parameter(std::string_view name) { return "authorization header parameter " + std::string(name); }
+  static bool refuse(std::string& error, std::string message) {
+    error = std::move(message);
+    return false;
+  }
+
+  std::string_view text_;
+  std::size_t i_;
+};
+
+// The `headers` parameter's space-separated names, lowercased.
+std::vector<std::string> split_header_names(std::string_view list) {
+  std::vector<std::string> names;
+  std::size_t j = 0;
+  while (j < list.size()) {
+    while (j < list.size() && is_space(list[j])) ++j;
+    std::size_t start = j;
+    while (j < list.size() && !is_space(list[j])) ++j;
+    if (j > start) names.push_back(to_lower(list.substr(start, j - start)));
+  }
+  return names;
+}
+
+// The headers a signature must cover: (request-target), host, a date, and for a request with a body
+// its length, type and digest. The first one missing, as a failure message; nothing when all are there.
+std::optional<std::string> missing_signed_header(const std::vector<std::string>& names, const std::string& method) {
+  for (const char* name : {"(request-target)", "host"}) {
+    if (!contains(names, name)) return std::string("signed headers must include ") + name;
+  }
+  if (!contains(names, "x-date") && !contains(names, "date")) return "signed headers must include x-date or date";
+  if (iequals(method, "POST") || iequals(method, "PUT") || iequals(method, "PATCH")) {
+    for (const char* name : {"content-length", "content-type", "x-content-sha256"}) {
+      if (!contains(names, name)) return std::string("signed headers must include ") + name + " for " + method;
+    }
+  }
+  return std::nullopt;
+}
+
+// The signed headers in signing order and their values on the request ((request-target) has none).
+struct signed_headers {
+  const std::vector<std::string>& names;
+  std::vector<std::string> values;
+
+  const std::string* value_of(std::string_view name) const {
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (names[i] == name) return &values[i];
+    }
+    return nullptr;
+  }
+};
+
+// The signed date within the allowed skew of the server's clock, and the signed digest and length
+// true of the body: the first that is not, as a failure message.
+std::optional<std::string> stale_or_altered(const signed_headers& h, const signature_request& r,
+                                            std::chrono::minutes max_skew) {
+  const char* date_name = h.value_of("x-date") ? "x-date" : "date";
+  const std::string& date_text = *h.value_of(date_name);
+  std::optional<std::chrono::system_clock::time_point> date = parse_http_date(date_text);
+  if (!date)
+    return std::string(date_name) + " " + quote(date_text) +
+           " is not an HTTP date like \"Thu, 26 Nov 2026 23:20:25 GMT\"";
+  auto skew = *date > r.now ? *date - r.now : r.now - *date;
+  if (skew > max_skew) return "date is more than 5 minutes from the server clock";
+
+  if (const std::string* digest = h.value_of("x-content-sha256"); digest && *digest != content_sha256(r.body))
+    return "x-content-sha256 does not match the body";
+  if (const std::string* length = h.value_of("content-length"); length && *length != std::to_string(r.body.size()))
+    return "content-length does not match the body";
+  return std::nullopt;
+}
+
+// What the client signed: one "name: value" line per signed header, (request-target) as
+// "post /20160918/images?...".
+std::string signing_string(const signed_headers& h, const std::string& method, const std::string& target) {
+  std::string text;
+  for (std::size_t i = 0; i < h.names.size(); ++i) {
+    if (i > 0) text += '\n';
+    text += h.names[i];
+    text += ": ";
+    if (h.names[i] == "(request-target)") {
+      text += to_lower(method);
+      text += ' ';
+      text += target;
+    } else {
+      text += h.values[i];
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 std::optional<signature_parameters> parse_signature_header(std::string_view value, std::string& error) {
   std::size_t i = 0;
-  auto skip_spaces = [&] {
-    while (i < value.size() && is_space(value[i])) ++i;
-  };
-  skip_spaces();
+  while (i < value.size() && is_space(value[i])) ++i;
   std::size_t scheme_end = i;
   while (scheme_end < value.size() && !is_space(value[scheme_end])) ++scheme_end;
   if (!iequals(value.substr(i, scheme_end - i), "Signature")) {
     error = "authorization header must use the Signature scheme";
     return std::nullopt;
   }
-  i = scheme_end;
 
   std::optional<std::string> key_id, algorithm, headers, signature;
-  while (true) {
-    while (i < value.size() && (is_space(value[i]) || value[i] == ',')) ++i;
-    if (i == value.size()) break;
-    std::size_t name_start = i;
-    while (i < value.size() && value[i] != '=' && value[i] != ',' && !is_space(value[i])) ++i;
-    std::string_view name = value.substr(name_start, i - name_start);
-    if (name.empty()) {
-      error = "authorization header has a parameter without a name";
-      return std::nullopt;
-    }
-    skip_spaces();
-    if (i == value.size() || value[i] != '=') {
-      error = "authorization header parameter " + std::string(name) + " has no value";
-      return std::nullopt;
-    }
-    ++i;
-    skip_spaces();
+  const std::pair<const char*, std::optional<std::string>*> slots[] = {
+      {"keyId", &key_id}, {"algorithm", &algorithm}, {"headers", &headers}, {"signature", &signature}};
+  parameter_reader reader(value, scheme_end);
+  while (reader.next()) {
+    std::string_view name;
     std::string text;
-    if (i < value.size() && value[i] == '"') {
-      ++i;
-      bool closed = false;
-      while (i < value.size()) {
-        char c = value[i++];
-        if (c == '"') {
-          closed = true;
-          break;
-        }
-        if (c == '\\' && i < value.size()) c = value[i++];
-        text += c;
-      }
-      if (!closed) {
-        error = "authorization header parameter " + std::string(name) + " has an unterminated quoted value";
-        return std::nullopt;
-      }
-    } else {
-      std::size_t start = i;
-      while (i < value.size() && value[i] != ',' && !is_space(value[i])) ++i;
-      text = value.substr(start, i - start);
-    }
-    skip_spaces();
-    if (i < value.size() && value[i] != ',') {
-      error = "authorization header parameter " + std::string(name) + " is not followed by a comma";
-      return std::nullopt;
-    }
-
-    std::optional<std::string>* slot = nullptr;
-    if (iequals(name, "keyId"))
-      slot = &key_id;
-    else if (iequals(name, "algorithm"))
-      slot = &algorithm;
-    else if (iequals(name, "headers"))
-      slot = &headers;
-    else if (iequals(name, "signature"))
-      slot = &signature;
-    if (slot == nullptr) continue;  // version and any future parameter
-    if (slot->has_value()) {
+    if (!reader.read(name, text, error)) return std::nullopt;
+    auto slot = std::find_if(std::begin(slots), std::end(slots), [&](const auto& s) { return iequals(name, s.first); });
+    if (slot == std::end(slots)) continue;  // version and any future parameter
+    if (slot->second->has_value()) {
       error = "authorization header has " + std::string(name) + " more than once";
       return std::nullopt;
     }
-    *slot = std::move(text);
+    *slot->second = std::move(text);
   }
-
-  const std::pair<const char*, const std::optional<std::string>*> required[] = {
-      {"keyId", &key_id}, {"algorithm", &algorithm}, {"headers", &headers}, {"signature", &signature}};
-  for (const auto& [name, slot] : required) {
+  for (const auto& [name, slot] : slots) {
     if (!slot->has_value() || (*slot)->empty()) {
       error = std::string("authorization header has no ") + name;
       return std::nullopt;
@@ -213,14 +301,7 @@ std::optional<signature_parameters> parse_signature_header(std::string_view valu
   out.key_id = std::move(*key_id);
   out.algorithm = std::move(*algorithm);
   out.signature = std::move(*signature);
-  std::string_view list = *headers;
-  std::size_t j = 0;
-  while (j < list.size()) {
-    while (j < list.size() && is_space(list[j])) ++j;
-    std::size_t start = j;
-    while (j < list.size() && !is_space(list[j])) ++j;
-    if (j > start) out.headers.push_back(to_lower(list.substr(start, j - start)));
-  }
+  out.headers = split_header_names(*headers);
   if (out.headers.empty()) {
     error = "authorization header has no headers";
     return std::nullopt;
@@ -342,21 +423,8 @@ signature_result signature_verifier::impl::verify(const signature_request& r) co
   if (!params) return fail(parse_error);
   if (!iequals(params->algorithm, "rsa-sha256"))
     return fail("algorithm " + quote(params->algorithm) + " is not supported; only rsa-sha256 is");
-
   const std::string method = std::string(r.method);
-  const bool has_body = iequals(method, "POST") || iequals(method, "PUT") || iequals(method, "PATCH");
-  const std::vector<std::string>& signed_headers = params->headers;
-  for (const char* name : {"(request-target)", "host"}) {
-    if (!contains(signed_headers, name)) return fail(std::string("signed headers must include ") + name);
-  }
-  const bool x_date_signed = contains(signed_headers, "x-date");
-  if (!x_date_signed && !contains(signed_headers, "date")) return fail("signed headers must include x-date or date");
-  if (has_body) {
-    for (const char* name : {"content-length", "content-type", "x-content-sha256"}) {
-      if (!contains(signed_headers, name))
-        return fail(std::string("signed headers must include ") + name + " for " + method);
-    }
-  }
+  if (auto missing = missing_signed_header(params->headers, method)) return fail(*missing);
 
   std::vector<const key*> candidates;
   for (const key& k : keys) {
@@ -365,32 +433,14 @@ signature_result signature_verifier::impl::verify(const signature_request& r) co
   if (candidates.empty()) return fail("keyId " + quote(params->key_id) + " is not registered");
 
   // Values of the signed headers, fetched once; every one must be present.
-  std::vector<std::string> values(signed_headers.size());
-  for (std::size_t i = 0; i < signed_headers.size(); ++i) {
-    if (signed_headers[i] == "(request-target)") continue;
-    std::optional<std::string> v = header(signed_headers[i]);
-    if (!v) return fail("signed header " + signed_headers[i] + " is missing from the request");
-    values[i] = std::move(*v);
+  signed_headers covered{params->headers, std::vector<std::string>(params->headers.size())};
+  for (std::size_t i = 0; i < covered.names.size(); ++i) {
+    if (covered.names[i] == "(request-target)") continue;
+    std::optional<std::string> v = header(covered.names[i]);
+    if (!v) return fail("signed header " + covered.names[i] + " is missing from the request");
+    covered.values[i] = std::move(*v);
   }
-  auto value_of = [&](std::string_view name) -> const std::string* {
-    for (std::size_t i = 0; i < signed_headers.size(); ++i) {
-      if (signed_headers[i] == name) return &values[i];
-    }
-    return nullptr;
-  };
-
-  const char* date_name = x_date_signed ? "x-date" : "date";
-  std::optional<std::chrono::system_clock::time_point> date = parse_http_date(*value_of(date_name));
-  if (!date)
-    return fail(std::string(date_name) + " " + quote(*value_of(date_name)) +
-                " is not an HTTP date like \"Thu, 26 Nov 2026 23:20:25 GMT\"");
-  auto skew = *date > r.now ? *date - r.now : r.now - *date;
-  if (skew > max_clock_skew) return fail("date is more than 5 minutes from the server clock");
-
-  if (const std::string* digest = value_of("x-content-sha256"); digest && *digest != content_sha256(r.body))
-    return fail("x-content-sha256 does not match the body");
-  if (const std::string* length = value_of("content-length"); length && *length != std::to_string(r.body.size()))
-    return fail("content-length does not match the body");
+  if (auto refused = stale_or_altered(covered, r, max_clock_skew)) return fail(*refused);
 
   std::optional<std::string> signature = base64_decode(params->signature);
   if (!signature || signature->empty()) return fail("signature is not valid base64");
@@ -399,21 +449,9 @@ signature_result signature_verifier::impl::verify(const signature_request& r) co
   if (std::string decoded = decode_non_ascii_escapes(r.target); decoded != targets.front())
     targets.push_back(std::move(decoded));
   for (const std::string& target : targets) {
-    std::string signing_string;
-    for (std::size_t i = 0; i < signed_headers.size(); ++i) {
-      if (i > 0) signing_string += '\n';
-      signing_string += signed_headers[i];
-      signing_string += ": ";
-      if (signed_headers[i] == "(request-target)") {
-        signing_string += to_lower(method);
-        signing_string += ' ';
-        signing_string += target;
-      } else {
-        signing_string += values[i];
-      }
-    }
+    std::string text = signing_string(covered, method, target);
     for (const key* k : candidates) {
-      if (rsa_sha256_verifies(k->pkey.get(), signing_string, *signature)) return {true, {}};
+      if (rsa_sha256_verifies(k->pkey.get(), text, *signature)) return {true, {}};
     }
   }
   return fail("signature does not verify with the key registered for keyId " + quote(params->key_id));

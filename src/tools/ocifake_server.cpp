@@ -6,12 +6,15 @@
 // that cannot start (address in use, bad scenario or key file) exits 1.
 #include <pthread.h>
 
+#include <algorithm>
+#include <array>
 #include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -20,6 +23,7 @@
 #include <ocifake/ocifake.hpp>
 
 #include "http/sockets.hpp"  // is_loopback, as the server itself decides it
+#include "model/suggest.hpp"
 
 namespace {
 
@@ -79,65 +83,64 @@ T number(const std::string& flag, const std::string& text, T max) {
   return value;
 }
 
-cli parse(int argc, char** argv) {
-  cli c;
-  std::vector<std::string> args(argv + 1, argv + argc);
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::optional<std::string> inline_value;
-    if (auto eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
-      inline_value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-    }
-    auto value = [&]() -> std::string {
-      if (inline_value) return *inline_value;
-      if (i + 1 >= args.size()) throw usage_mistake{flag + " needs a value"};
-      return args[++i];
-    };
-    auto no_value = [&] {
-      if (inline_value) throw usage_mistake{flag + " takes no value"};
-    };
-    if (flag == "--help" || flag == "-h") {
-      no_value();
-      c.help = true;
-    } else if (flag == "--version") {
-      no_value();
-      c.version = true;
-    } else if (flag == "--host") {
-      c.options.host = value();
-    } else if (flag == "--port") {
-      c.options.port = number<std::uint16_t>(flag, value(), 65535);
-    } else if (flag == "--scenario") {
-      c.scenarios.push_back(value());
-    } else if (flag == "--clock") {
-      auto v = value();
-      if (v != "real" && v != "manual") throw usage_mistake{"--clock takes real or manual, not '" + v + "'"};
-      c.options.clock = v == "manual" ? ocifake::clock_mode::manual : ocifake::clock_mode::real;
-    } else if (flag == "--seed") {
-      c.options.seed = number<std::uint64_t>(flag, value(), UINT64_MAX);
-    } else if (flag == "--verify-signatures") {
-      no_value();
-      c.options.verify_signatures = true;
-    } else if (flag == "--public-key") {
-      c.key_files.push_back(value());
-    } else if (flag == "--allow-remote") {
-      no_value();
-      c.options.allow_remote = true;
-    } else if (flag == "--admin-token") {
-      c.options.admin_token = value();
-      if (c.options.admin_token.empty()) throw usage_mistake{"--admin-token must not be empty"};
-    } else if (flag == "--log-format") {
-      auto v = value();
-      if (v != "text" && v != "json") throw usage_mistake{"--log-format takes text or json, not '" + v + "'"};
-      c.json_log = v == "json";
-    } else if (flag == "--quiet") {
-      no_value();
-      c.quiet = true;
-    } else {
-      throw usage_mistake{"unknown option '" + args[i] + "'"};
-    }
-  }
-  if (c.help || c.version) return c;
+// The index of `text` in a flag's pair of values ("real" or "manual").
+std::size_t choice(const std::string& flag, const std::string& text, std::span<const std::string_view> values) {
+  if (auto at = std::find(values.begin(), values.end(), text); at != values.end())
+    return static_cast<std::size_t>(at - values.begin());
+  throw usage_mistake{flag + " takes " + std::string(values[0]) + " or " + std::string(values[1]) + ", not '" + text +
+                      "'" + ocifake::detail::did_you_mean(text, values)};
+}
+
+constexpr std::string_view clock_modes[] = {"real", "manual"};
+constexpr std::string_view log_formats[] = {"text", "json"};
+
+// One row per flag: its name, whether a value follows it (as the next argument or after '='), and
+// what it sets. A flag is added here and in the usage text above.
+using arg = const std::string&;
+struct flag_row {
+  std::string_view name;
+  bool takes_value;
+  void (*set)(cli& c, arg flag, arg value);
+};
+
+constexpr flag_row flags[] = {
+    {"--host", true, [](cli& c, arg, arg v) { c.options.host = v; }},
+    {"--port", true, [](cli& c, arg f, arg v) { c.options.port = number<std::uint16_t>(f, v, 65535); }},
+    {"--scenario", true, [](cli& c, arg, arg v) { c.scenarios.push_back(v); }},
+    {"--clock", true,
+     [](cli& c, arg f, arg v) {
+       c.options.clock = choice(f, v, clock_modes) == 1 ? ocifake::clock_mode::manual : ocifake::clock_mode::real;
+     }},
+    {"--seed", true, [](cli& c, arg f, arg v) { c.options.seed = number<std::uint64_t>(f, v, UINT64_MAX); }},
+    {"--verify-signatures", false, [](cli& c, arg, arg) { c.options.verify_signatures = true; }},
+    {"--public-key", true, [](cli& c, arg, arg v) { c.key_files.push_back(v); }},
+    {"--allow-remote", false, [](cli& c, arg, arg) { c.options.allow_remote = true; }},
+    {"--admin-token", true,
+     [](cli& c, arg f, arg v) {
+       if (v.empty()) throw usage_mistake{f + " must not be empty"};
+       c.options.admin_token = v;
+     }},
+    {"--log-format", true, [](cli& c, arg f, arg v) { c.json_log = choice(f, v, log_formats) == 1; }},
+    {"--quiet", false, [](cli& c, arg, arg) { c.quiet = true; }},
+    {"--help", false, [](cli& c, arg, arg) { c.help = true; }},
+    {"--version", false, [](cli& c, arg, arg) { c.version = true; }},
+};
+
+// The flags' names, for "did you mean".
+constexpr auto flag_names = [] {
+  std::array<std::string_view, std::size(flags)> names{};
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = flags[i].name;
+  return names;
+}();
+
+const flag_row& find_flag(const std::string& given, const std::string& name) {
+  for (const auto& row : flags)
+    if (row.name == name) return row;
+  throw usage_mistake{"unknown option '" + given + "'" + ocifake::detail::did_you_mean(name, flag_names)};
+}
+
+// The rules between flags, once all are read.
+void check(const cli& c) {
   if (!c.options.allow_remote && !ocifake::detail::is_loopback(c.options.host))
     throw usage_mistake{"refusing --host " + c.options.host +
                         ": it is not a loopback address; add --allow-remote (with --admin-token) to serve beyond "
@@ -148,6 +151,28 @@ cli parse(int argc, char** argv) {
     throw usage_mistake{"--verify-signatures needs at least one --public-key FILE"};
   if (!c.options.verify_signatures && !c.key_files.empty())
     throw usage_mistake{"--public-key is only used with --verify-signatures"};
+}
+
+cli parse(int argc, char** argv) {
+  cli c;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i];
+    std::optional<std::string> value;  // --flag=value
+    if (auto eq = name.find('='); name.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    }
+    if (name == "-h") name = "--help";
+    const flag_row& flag = find_flag(args[i], name);
+    if (!flag.takes_value && value) throw usage_mistake{name + " takes no value"};
+    if (flag.takes_value && !value) {
+      if (i + 1 >= args.size()) throw usage_mistake{name + " needs a value"};
+      value = args[++i];
+    }
+    flag.set(c, name, value.value_or(std::string()));
+  }
+  if (!c.help && !c.version) check(c);
   return c;
 }
 

@@ -259,7 +259,45 @@ TEST_CASE("ocifake-server: usage mistakes exit 2 with the usage", "[tools]") {
     CHECK_THAT(r.err, catch_compat::StartsWith("ocifake-server: ") && catch_compat::Contains("usage: ocifake-server"));
     CHECK(r.out.empty());
   }
-  CHECK_THAT(run({"--bogus"}).err, catch_compat::Contains("unknown option '--bogus'"));
+  CHECK_THAT(run({"--bogus"}).err, catch_compat::Contains("unknown option '--bogus'\n"));
+}
+
+TEST_CASE("ocifake-server: a mistyped flag or value is refused with the closest one named", "[tools]") {
+  struct mistake {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  for (const auto& m : std::vector<mistake>{
+           {{"--prot", "8080"}, R"(unknown option '--prot' (did you mean "--port"?))"},
+           {{"--seeed=7"}, R"(unknown option '--seeed=7' (did you mean "--seed"?))"},
+           {{"--Quiet"}, R"(unknown option '--Quiet' (did you mean "--quiet"?))"},
+           {{"--log-formt", "json"}, R"(unknown option '--log-formt' (did you mean "--log-format"?))"},
+           {{"--verify-signature"}, R"(unknown option '--verify-signature' (did you mean "--verify-signatures"?))"},
+           {{"--clock", "manul"}, R"(--clock takes real or manual, not 'manul' (did you mean "manual"?))"},
+           {{"--log-format=jsno"}, R"(--log-format takes text or json, not 'jsno' (did you mean "json"?))"},
+           {{"--clock", "fast"}, "--clock takes real or manual, not 'fast'\n"},
+           {{"-x"}, "unknown option '-x'\n"}}) {
+    INFO(m.args[0]);
+    auto r = run(m.args);
+    CHECK(r.status == 2);
+    CHECK_THAT(r.err, catch_compat::StartsWith("ocifake-server: " + m.message));
+  }
+}
+
+TEST_CASE("ocifake-server: each flag takes its value after a space or an equals sign, and -h is --help", "[tools]") {
+  CHECK(run({"-h"}).status == 0);
+  CHECK(run({"--help", "--quiet"}).status == 0);
+  CHECK_THAT(run({"--host"}).err, catch_compat::Contains("--host needs a value"));
+  CHECK_THAT(run({"--allow-remote=yes"}).err, catch_compat::Contains("--allow-remote takes no value"));
+  CHECK_THAT(run({"--admin-token="}).err, catch_compat::Contains("--admin-token must not be empty"));
+  CHECK_THAT(run({"--port=65536"}).err, catch_compat::Contains("--port takes a number from 0 to 65535, not '65536'"));
+  child server({"--quiet", "--clock=manual", "--seed", "5", "--port=0"});
+  auto c = client_for(server.endpoint());
+  auto state = c.Get("/_ocifake/state");
+  REQUIRE(state);
+  CHECK_THAT(state->body, catch_compat::Contains(R"("clock": "manual")"));
+  server.signal(SIGTERM);
+  CHECK(server.wait() == 0);
 }
 
 TEST_CASE("ocifake-server: a host that is not loopback needs --allow-remote, and that needs --admin-token",
