@@ -11,6 +11,8 @@
 
 #include <boost/json/value.hpp>
 
+#include "model/utf8.hpp"
+
 #include "model/json_reader.hpp"
 
 namespace ocifake::detail {
@@ -70,9 +72,6 @@ struct api_error {
   std::string message;
 };
 
-// Text as valid UTF-8: each byte of an invalid sequence becomes U+FFFD. Client text (a path, a
-// header) goes through it before it is echoed into JSON, which must be UTF-8.
-std::string valid_utf8(std::string_view text);
 
 api_response error_response(int status, std::string_view code, std::string_view message);
 inline api_response error_response(const api_error& e) { return error_response(e.status, e.code, e.message); }

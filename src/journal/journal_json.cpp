@@ -1,7 +1,7 @@
 #include "journal/journal_json.hpp"
 
-#include "api/types.hpp"  // valid_utf8
 #include "model/fields.hpp"
+#include "model/utf8.hpp"
 
 namespace ocifake {
 

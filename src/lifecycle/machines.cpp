@@ -113,6 +113,7 @@ struct image_def : machine_def<image_def> {
   struct change_shapes {};
 
   // A row without a target is an internal transition: allowed, state unchanged.
+  // clang-format off
   struct transition_table
       : mpl::vector27<
             //    Source         Event                         Target
@@ -152,6 +153,7 @@ struct image_def : machine_def<image_def> {
             //  +--------------+-----------------------------+--------------+
             //    deleted accepts nothing.
             > {};
+  // clang-format on
 };
 
 using image_sm = msm::back::state_machine<image_def>;
@@ -174,6 +176,7 @@ struct work_request_def : machine_def<work_request_def> {
   struct cancel {};
   struct cancellation_done {};
 
+  // clang-format off
   struct transition_table
       : mpl::vector<
             //    Source        Event                         Target
@@ -197,6 +200,7 @@ struct work_request_def : machine_def<work_request_def> {
             //  +-------------+-----------------------------+-------------+
             //    succeeded, failed and canceled accept nothing.
             > {};
+  // clang-format on
 };
 
 using work_request_sm = msm::back::state_machine<work_request_def>;
