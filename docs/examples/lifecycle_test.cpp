@@ -13,9 +13,11 @@ TEST_CASE_METHOD(ocifake::catch2::fixture, "lifecycle.md: where a progression ap
   auto instance = fake.add_instance({.compartment_id = compartment});
   auto image_id = example::upload_image(fake.endpoint(), compartment, instance, "lifecycle-1");
 
+  // clang-format off
   fake.lifecycle().set(ocifake::phase::import, ocifake::progress::after(std::chrono::minutes(10)));  // every image from now on
   fake.lifecycle().set_next(ocifake::phase::provision, ocifake::progress::never());                 // the next image only
   fake.lifecycle().set_for(image_id, ocifake::phase::provision, ocifake::progress::immediate());     // one image, now too
+  // clang-format on
 
   CHECK(fake.lifecycle().get(ocifake::phase::import) == ocifake::progress::after(std::chrono::minutes(10)));
   auto stuck = example::upload_image(fake.endpoint(), compartment, instance, "lifecycle-2");
@@ -30,7 +32,7 @@ struct manual_clock : ocifake::catch2::fixture {
 
 TEST_CASE_METHOD(manual_clock, "lifecycle.md: the clock") {
   fake.clock().set(std::chrono::sys_days{std::chrono::year{2026} / 1 / 1});
-  fake.clock().advance(std::chrono::minutes(10));   // completes every phase whose time is up
+  fake.clock().advance(std::chrono::minutes(10));  // completes every phase whose time is up
 
   CHECK(fake.clock().now() == std::chrono::sys_days{std::chrono::year{2026} / 1 / 1} + std::chrono::minutes(10));
 }

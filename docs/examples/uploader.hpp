@@ -17,8 +17,8 @@ inline std::string upload_image(const std::string& endpoint, const std::string& 
   oci.set_tcp_nodelay(true);
   oci.set_read_timeout(5, 0);
   const httplib::Headers headers{{"opc-retry-token", retry_token}};
-  const std::string body = R"({"compartmentId": ")" + compartment + R"(", "instanceId": ")" + instance +
-                           R"(", "displayName": "golden"})";
+  const std::string body =
+      R"({"compartmentId": ")" + compartment + R"(", "instanceId": ")" + instance + R"(", "displayName": "golden"})";
   for (int attempt = 1; attempt <= 3; ++attempt) {
     auto answer = oci.Post("/20160918/images", headers, body, "application/json");
     if (!answer) continue;  // no answer: the same request again, same token

@@ -39,7 +39,7 @@
 
 #include <ocifake/detail/catch2_version.hpp>
 
-#if OCIFAKE_CATCH2_VERSION == 2 && defined(TWOBLUECUBES_SINGLE_INCLUDE_CATCH_HPP_INCLUDED) && \
+#if OCIFAKE_CATCH2_VERSION == 2 && defined(TWOBLUECUBES_SINGLE_INCLUDE_CATCH_HPP_INCLUDED) &&                          \
     !defined(CATCH_CONFIG_EXTERNAL_INTERFACES) && !defined(CATCH_CONFIG_ENABLE_BENCHMARKING)
 // clang-format off
 #error "ocifake/catch2.hpp: with Catch2 v2, include it before <catch2/catch.hpp>, or define CATCH_CONFIG_EXTERNAL_INTERFACES for the whole target (target_compile_definitions): its listener needs Catch2's reporter interfaces"

@@ -28,7 +28,9 @@ class invalid_input : public error {
 public:
   invalid_input(std::string source, std::string path, std::string expected)
       : error(source + ": " + path + ": " + expected),
-        source_(std::move(source)), path_(std::move(path)), expected_(std::move(expected)) {}
+        source_(std::move(source)),
+        path_(std::move(path)),
+        expected_(std::move(expected)) {}
   /// The file name, or "<string>" for text given directly.
   const std::string& source() const noexcept { return source_; }
   /// The JSON path of the mistake, `$` for the document itself.

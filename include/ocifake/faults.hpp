@@ -49,16 +49,28 @@ public:
   std::string to_json() const;
 
   // match
-  fault& resource(std::string ocid) & { resource_ = std::move(ocid); return *this; }
+  fault& resource(std::string ocid) & {
+    resource_ = std::move(ocid);
+    return *this;
+  }
   fault& header(std::string name, std::string value) & {
     header_name_ = std::move(name);
     header_value_ = std::move(value);
     return *this;
   }
   // trigger
-  fault& skip(std::uint64_t n) & { skip_ = n; return *this; }
-  fault& times(std::uint64_t n) & { times_ = n; return *this; }
-  fault& probability(double p) & { probability_ = p; return *this; }
+  fault& skip(std::uint64_t n) & {
+    skip_ = n;
+    return *this;
+  }
+  fault& times(std::uint64_t n) & {
+    times_ = n;
+    return *this;
+  }
+  fault& probability(double p) & {
+    probability_ = p;
+    return *this;
+  }
   /// Active only from `from` to `to` on the server clock, measured from when the rule was added.
   fault& window(std::chrono::milliseconds from, std::chrono::milliseconds to) & {
     window_from_ = from;
@@ -66,13 +78,21 @@ public:
     return *this;
   }
   /// Names the rule; its random stream is seeded from the server seed and this id.
-  fault& id(std::string id) & { id_ = std::move(id); return *this; }
+  fault& id(std::string id) & {
+    id_ = std::move(id);
+    return *this;
+  }
   // timing
-  fault& before() & { timing_ = fault_timing::before; return *this; }
-  fault& after_commit() & { timing_ = fault_timing::after_commit; return *this; }
+  fault& before() & {
+    timing_ = fault_timing::before;
+    return *this;
+  }
+  fault& after_commit() & {
+    timing_ = fault_timing::after_commit;
+    return *this;
+  }
   // actions
-  fault& error(int status, std::string code, std::string message = {},
-               std::optional<int> retry_after_seconds = {}) &;
+  fault& error(int status, std::string code, std::string message = {}, std::optional<int> retry_after_seconds = {}) &;
   fault& delay(std::chrono::milliseconds d) &;
   fault& hang(std::optional<std::chrono::milliseconds> d = {}) &;
   fault& reset_connection() &;

@@ -32,7 +32,8 @@ api_response bad_input(const invalid_input& e) {
 }
 
 json::value fault_entry(const fault_status& f) {
-  return json::object{{"id", f.id}, {"rule", json::parse(f.rule.to_json())}, {"matched", f.matched}, {"fired", f.fired}};
+  return json::object{
+      {"id", f.id}, {"rule", json::parse(f.rule.to_json())}, {"matched", f.matched}, {"fired", f.fired}};
 }
 
 // Bearer tokens are compared in constant time, so a remote caller cannot guess one byte by byte.
@@ -264,8 +265,9 @@ api_response route_admin(core& s, const std::string& method, std::string_view su
 
 api_response handle_admin(core& s, const std::string& method, const std::string& sub, const api_request& req) {
   if (!authorized(s, req)) {
-    auto r = error_response(401, "NotAuthenticated",
-                            "the admin API needs the header 'Authorization: Bearer <token>' with the server's admin token");
+    auto r =
+        error_response(401, "NotAuthenticated",
+                       "the admin API needs the header 'Authorization: Bearer <token>' with the server's admin token");
     r.headers.emplace_back("www-authenticate", "Bearer");
     return r;
   }

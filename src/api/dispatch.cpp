@@ -71,9 +71,9 @@ api_response replay(const retry_entry& e, resources& r, const api_request& req, 
   if (!e.response.resource_id.empty()) {
     auto* img = r.find_image(e.response.resource_id);
     if (!img || img->state() == image_state::deleted)
-      throw api_error{409, "InvalidatedRetryToken",
-                      "opc-retry-token " + token + " was invalidated: image " + e.response.resource_id +
-                          " has since been deleted"};
+      throw api_error{
+          409, "InvalidatedRetryToken",
+          "opc-retry-token " + token + " was invalidated: image " + e.response.resource_id + " has since been deleted"};
   }
   api_response again = e.response;
   again.replayed = true;
@@ -84,7 +84,8 @@ api_response replay(const retry_entry& e, resources& r, const api_request& req, 
 api_response with_retry_token(store& s, retry_store& retries, const operation& op, const api_request& req,
                               const std::string& token) {
   if (token.empty() || token.size() > 64)
-    throw invalid_parameter("opc-retry-token", "must be 1 to 64 characters long (got " + std::to_string(token.size()) + ")");
+    throw invalid_parameter("opc-retry-token",
+                            "must be 1 to 64 characters long (got " + std::to_string(token.size()) + ")");
   auto cache = retries.lock();
   auto r = s.lock();
   if (const auto* e = cache->find(token, r->now())) return replay(*e, *r, req, token);

@@ -81,9 +81,7 @@ struct list_cursor {
   std::string key;
 };
 
-std::string encode(const list_cursor& c) {
-  return std::string{c.by, c.order} + std::to_string(c.seq) + ":" + c.key;
-}
+std::string encode(const list_cursor& c) { return std::string{c.by, c.order} + std::to_string(c.seq) + ":" + c.key; }
 
 std::optional<list_cursor> decode(std::string_view text) {
   if (text.size() < 4) return std::nullopt;
@@ -188,7 +186,8 @@ void import_object(const resources& s, const create_request& c, image_record& im
   img.machine = image_machine(image_state::importing);
   img.operating_system = import.operating_system;
   img.operating_system_version = import.operating_system_version;
-  img.launch_mode = c.launch_mode ? *c.launch_mode : (import.source_image_type.empty() ? "PARAVIRTUALIZED" : "EMULATED");
+  img.launch_mode =
+      c.launch_mode ? *c.launch_mode : (import.source_image_type.empty() ? "PARAVIRTUALIZED" : "EMULATED");
   img.source_missing = s.objects_strict() && (!import.object || !s.object_known(*import.object));
 }
 
@@ -440,8 +439,7 @@ api_response delete_image(resources& s, const api_request& req) {
   if (img.running && img.running->which == phase::delete_) return r;  // already being deleted
   auto before = img.state();
   if (!img.machine.process(image_event::delete_requested))
-    throw incorrect_state("image " + img.id + " is " + to_string(before) +
-                          "; it can be deleted once it is AVAILABLE");
+    throw incorrect_state("image " + img.id + " is " + to_string(before) + "; it can be deleted once it is AVAILABLE");
   s.touch(img);
   start_phase(s, img, phase::delete_);
   catch_up(s, img, false);  // `immediate` (the default) ends here, DELETED; slower ones show DISABLED
@@ -476,7 +474,8 @@ api_response export_image(resources& s, const api_request& req) {
   img.export_target = target;
   s.touch(img);
   auto wr_id = start_phase(s, img, phase::export_);
-  if (auto* wr = s.find_work_request(wr_id)) wr->logs.push_back({"exporting to " + destination + " as " + format, s.now()});
+  if (auto* wr = s.find_work_request(wr_id))
+    wr->logs.push_back({"exporting to " + destination + " as " + format, s.now()});
 
   api_response r = image_answer(img);
   r.headers.emplace_back("etag", img.etag);

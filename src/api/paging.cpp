@@ -13,7 +13,8 @@ std::optional<std::string> page_cursor(const resources& r, const api_request& re
   if (!page) return std::nullopt;
   auto cursor = r.pages().open(scope, *page);
   if (!cursor)
-    throw invalid_parameter("page", "not a page token this list gave (use the opc-next-page header of the previous page)");
+    throw invalid_parameter("page",
+                            "not a page token this list gave (use the opc-next-page header of the previous page)");
   return cursor;
 }
 

@@ -55,7 +55,6 @@ std::optional<std::string> api_response::header(std::string_view name) const {
   return std::nullopt;
 }
 
-
 api_response error_response(int status, std::string_view code, std::string_view message) {
   api_response r;
   r.status = status;
@@ -94,8 +93,7 @@ api_error missing_parameter(std::string_view field) {
 }
 
 api_error not_found(std::string_view what, std::string_view id) {
-  return {404, "NotAuthorizedOrNotFound",
-          std::string(what) + " " + std::string(id) + " not found or not authorized"};
+  return {404, "NotAuthorizedOrNotFound", std::string(what) + " " + std::string(id) + " not found or not authorized"};
 }
 
 api_error incorrect_state(std::string_view message) { return {409, "IncorrectState", std::string(message)}; }

@@ -36,9 +36,9 @@ private:
 
 struct api_request {
   std::string method;
-  std::string path;                  // decoded path, e.g. /20160918/images/ocid1...
-  std::string operation;             // "CreateImage"
-  std::vector<std::string> params;   // decoded path parameters, in order ({imageId}, {shapeName})
+  std::string path;                               // decoded path, e.g. /20160918/images/ocid1...
+  std::string operation;                          // "CreateImage"
+  std::vector<std::string> params;                // decoded path parameters, in order ({imageId}, {shapeName})
   std::multimap<std::string, std::string> query;  // percent-decoded ('+' stays '+')
   header_list headers;
   std::string body;
@@ -59,7 +59,7 @@ struct api_response {
   std::vector<std::string> changes;
   std::string resource_id;  // the image a successful request created or changed
   bool replayed = false;
-  std::string error_code;   // the body's "code" of an error answer, as error_response() made it
+  std::string error_code;  // the body's "code" of an error answer, as error_response() made it
 
   std::optional<std::string> header(std::string_view name) const;
 };
@@ -71,7 +71,6 @@ struct api_error {
   std::string code;
   std::string message;
 };
-
 
 api_response error_response(int status, std::string_view code, std::string_view message);
 inline api_response error_response(const api_error& e) { return error_response(e.status, e.code, e.message); }

@@ -51,8 +51,7 @@ api_response list_entries(resources& s, const api_request& req, const char* list
     auto c = split_cursor(std::string_view(*text).substr(1));
     if (!c || !c->second.empty()) throw not_this_list();
     if ((text->front() == 'D') != descending)
-      throw invalid_parameter("page", std::string("the token continues a list in ") +
-                                          (descending ? "ASC" : "DESC") +
+      throw invalid_parameter("page", std::string("the token continues a list in ") + (descending ? "ASC" : "DESC") +
                                           " order; ask for the next page with the same sortOrder");
     after = c->first;
   }
@@ -153,13 +152,11 @@ api_response list_work_requests(resources& s, const api_request& req) {
 }
 
 api_response list_work_request_errors(resources& s, const api_request& req) {
-  return list_entries(s, req, "ListWorkRequestErrors", &work_request_record::errors,
-                      work_request_error_json);
+  return list_entries(s, req, "ListWorkRequestErrors", &work_request_record::errors, work_request_error_json);
 }
 
 api_response list_work_request_logs(resources& s, const api_request& req) {
-  return list_entries(s, req, "ListWorkRequestLogs", &work_request_record::logs,
-                      work_request_log_json);
+  return list_entries(s, req, "ListWorkRequestLogs", &work_request_record::logs, work_request_log_json);
 }
 
 }  // namespace ocifake::detail

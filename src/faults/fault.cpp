@@ -85,8 +85,8 @@ const action_spec action_specs[] = {
     {fault_action::slow_body, "slowBody", "slow_body", {"type", "ms"}},
 };
 
-constexpr std::string_view action_names[] = {"error",    "delay",     "hang",    "reset",
-                                             "close",    "truncate",  "malformed", "slowBody"};
+constexpr std::string_view action_names[] = {"error", "delay",    "hang",      "reset",
+                                             "close", "truncate", "malformed", "slowBody"};
 
 const action_spec& spec_of(fault_action a) {
   for (const auto& s : action_specs)
@@ -113,8 +113,12 @@ void read_operation(const object_reader& o, fault& f) {
   auto* v = o.value("operation");
   auto refuse_name = [&](const json::value& name, const std::string& at, bool alone) {
     auto* s = name.if_string();
-    throw input_error{input_error::kind::invalid, at, operation_expected(alone), detail::abbreviate(name),
-                      s ? std::string(detail::closest(*s, operation_views())) : "", operation_list_text()};
+    throw input_error{input_error::kind::invalid,
+                      at,
+                      operation_expected(alone),
+                      detail::abbreviate(name),
+                      s ? std::string(detail::closest(*s, operation_views())) : "",
+                      operation_list_text()};
   };
   std::vector<std::string> operations;
   if (auto* s = v ? v->if_string() : nullptr) {
@@ -170,7 +174,8 @@ void read_trigger(const object_reader& o, fault& f) {
                   "an object such as {\"fromSeconds\": 0, \"toSeconds\": 60}");
   w.strict_null();
   const std::string to_expected = "a number of seconds greater than fromSeconds, at most 1e12";
-  auto from = seconds_to_ms(*w.number("fromSeconds", 0, max_window_seconds, true, "a number of seconds from 0 to 1e12"));
+  auto from =
+      seconds_to_ms(*w.number("fromSeconds", 0, max_window_seconds, true, "a number of seconds from 0 to 1e12"));
   auto to = seconds_to_ms(*w.number("toSeconds", 0, max_window_seconds, true, to_expected));
   if (to <= from) w.fail("toSeconds", to_expected);
   f.window(from, to);
@@ -201,14 +206,17 @@ void read_error_action(const object_reader& a, fault& f) {
     if (!text) a.fail("message", "a string");
     message = std::string(*text);
   }
-  auto retry_after = a.whole("retryAfter", 0, INT_MAX, "a whole number of seconds from 0 to " + std::to_string(INT_MAX));
+  auto retry_after =
+      a.whole("retryAfter", 0, INT_MAX, "a whole number of seconds from 0 to " + std::to_string(INT_MAX));
   f.error(static_cast<int>(status), std::string(*code), std::move(message),
           retry_after ? std::optional<int>(static_cast<int>(*retry_after)) : std::nullopt);
 }
 
 void read_action(const object_reader& rule, fault& f) {
-  const std::string example = "an action object such as {\"type\": \"error\", \"status\": 503, \"code\": \"ServiceUnavailable\"}";
-  if (!rule.has("action")) throw input_error{input_error::kind::missing, rule.path_of("action"), example + " (required)"};
+  const std::string example =
+      "an action object such as {\"type\": \"error\", \"status\": 503, \"code\": \"ServiceUnavailable\"}";
+  if (!rule.has("action"))
+    throw input_error{input_error::kind::missing, rule.path_of("action"), example + " (required)"};
   object_reader o(*rule.value("action"), rule.path_of("action"), example);
   o.strict_null();
   auto type = *o.enumeration("type", action_names, true);
@@ -276,7 +284,8 @@ std::string error_call(const fault& r) {
 }
 
 std::string window_call(const fault& r) {
-  return ".window(" + std::to_string(r.window_from()->count()) + "ms, " + std::to_string(r.window_to()->count()) + "ms)";
+  return ".window(" + std::to_string(r.window_from()->count()) + "ms, " + std::to_string(r.window_to()->count()) +
+         "ms)";
 }
 
 // Refusals of a built rule: the source is its fault::on(...) call, the path the call at fault.
@@ -292,13 +301,15 @@ void check_operations(const fault& r) {
     auto near = detail::closest(op, operation_views());
     refuse_call(r, "fault::on()",
                 operation_expected(ops.size() == 1) + "; got " + json_quoted(op) +
-                    (near.empty() ? "" : " (did you mean \"" + std::string(near) + "\"?)") + "; " + operation_list_text());
+                    (near.empty() ? "" : " (did you mean \"" + std::string(near) + "\"?)") + "; " +
+                    operation_list_text());
   }
 }
 
 void check_match_and_trigger(const fault& r) {
   if (!r.resource_id().empty() && !looks_like_ocid(r.resource_id()))
-    refuse_call(r, ".resource(" + json_quoted(r.resource_id()) + ")", "an OCID (ocid1.<type>.<realm>.[region].<unique>)");
+    refuse_call(r, ".resource(" + json_quoted(r.resource_id()) + ")",
+                "an OCID (ocid1.<type>.<realm>.[region].<unique>)");
   if (r.header_name().empty() && !r.header_value().empty())
     refuse_call(r, ".header(\"\", " + json_quoted(r.header_value()) + ")", "a header name (not empty)");
   if (r.times_count() && *r.times_count() == 0) refuse_call(r, ".times(0)", "a count of at least 1");
@@ -315,8 +326,9 @@ void check_match_and_trigger(const fault& r) {
 
 void check_action(const fault& r) {
   if (!r.action())
-    refuse_call(r, "(no action)", "an action call ending the rule, such as .error(503, \"ServiceUnavailable\") or "
-                                  ".reset_connection()");
+    refuse_call(r, "(no action)",
+                "an action call ending the rule, such as .error(503, \"ServiceUnavailable\") or "
+                ".reset_connection()");
   switch (*r.action()) {
     case fault_action::error:
       if (r.status() < 400 || r.status() > 599) refuse_call(r, error_call(r), "an HTTP status from 400 to 599");
@@ -335,8 +347,7 @@ void check_action(const fault& r) {
       break;
     case fault_action::reset:
     case fault_action::close:
-    case fault_action::malformed:
-      break;
+    case fault_action::malformed: break;
   }
   if (acts_on_answer(*r.action()) && r.timing() == fault_timing::before)
     refuse_call(r, ".before()",
@@ -394,8 +405,7 @@ fault fault::on(std::vector<std::string> operations) {
 fault fault::from_json(std::string_view text) {
   return detail::read_input(rule_source, [&] {
     auto v = parse_text(text);
-    if (!v.is_object())
-      detail::refuse("$", "a rule object (several rules in an array go to fault_list::add_json)", &v);
+    if (!v.is_object()) detail::refuse("$", "a rule object (several rules in an array go to fault_list::add_json)", &v);
     return read_rule_object(v, "$");
   });
 }
@@ -440,8 +450,7 @@ std::string fault::to_json() const {
         break;
       case fault_action::reset:
       case fault_action::close:
-      case fault_action::malformed:
-        break;
+      case fault_action::malformed: break;
     }
     w.raw("action", a.done());
   }
@@ -450,7 +459,7 @@ std::string fault::to_json() const {
 
 // Each action replaces the previous one with all its parameters, so a rule never carries a
 // stale `ms` or `status` into its JSON.
-#define OCIFAKE_CLEAR_ACTION()                                                                                        \
+#define OCIFAKE_CLEAR_ACTION()                                                                                         \
   do {                                                                                                                 \
     status_ = 0;                                                                                                       \
     code_.clear();                                                                                                     \

@@ -38,7 +38,8 @@ public:
   // every few milliseconds since a blocked worker cannot wait on its socket and the stop signal at once.
   void hang() {
     int fd = socket();
-    auto deadline = rule_.duration() ? std::optional(std::chrono::steady_clock::now() + *rule_.duration()) : std::nullopt;
+    auto deadline =
+        rule_.duration() ? std::optional(std::chrono::steady_clock::now() + *rule_.duration()) : std::nullopt;
     while (s_.wait_for(20ms)) {
       if (deadline && std::chrono::steady_clock::now() >= *deadline) break;
       if (detail::peer_gone(fd)) break;

@@ -59,7 +59,7 @@ struct server::impl {
   explicit impl(server_options o);
 
   detail::core core;
-  const server_options& options;  // core's
+  const server_options& options;                       // core's
   std::optional<detail::signature_verifier> verifier;  // when options.verify_signatures
 
   http_server http;

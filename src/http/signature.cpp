@@ -23,9 +23,7 @@ namespace {
 
 using pkey_ptr = std::shared_ptr<EVP_PKEY>;
 
-char lower(char c) {
-  return static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-}
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 std::string to_lower(std::string_view s) {
   std::string out(s);
@@ -38,9 +36,7 @@ bool iequals(std::string_view a, std::string_view b) {
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return lower(x) == lower(y); });
 }
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t';
-}
+bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -117,9 +113,7 @@ bool contains(const std::vector<std::string>& names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-std::string quote(std::string_view s) {
-  return "\"" + std::string(s) + "\"";
-}
+std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 // The parameters after the scheme, read left to right: `name=token` or `name="quoted \" value"`,
 // separated by commas and spaces.
@@ -330,8 +324,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
   };
   int day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2), second = number(23, 2);
   // Years as parse_rfc3339 takes them: beyond 2262 a system_clock time overflows.
-  if (day < 0 || year < first_year || year > last_year || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
-      second > 60)
+  if (day < 0 || year < first_year || year > last_year || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+      second < 0 || second > 60)
     return std::nullopt;
   std::chrono::year_month_day ymd{std::chrono::year(year),
                                   std::chrono::month(static_cast<unsigned>(month - months.begin() + 1)),

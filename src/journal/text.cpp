@@ -41,9 +41,7 @@ std::string mermaid_text(const std::string& s) {
   return out;
 }
 
-bool ocid_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_';
-}
+bool ocid_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'; }
 
 // Each OCID in `s` as `ocid1.<type>…<last four characters>`: a journal line names the same few
 // resources over and over, and their 60-character OCIDs would make it several hundred long.
@@ -93,7 +91,8 @@ std::string to_string(const journal_entry& e, text_options options) {
   if (e.replayed) os << " (replayed)";
   if (!e.retry_token.empty()) os << " token=" << e.retry_token;
   if (e.fault)
-    os << " [fault " << e.fault->rule_id << ' ' << to_string(e.fault->action) << ' ' << to_string(e.fault->timing) << ']';
+    os << " [fault " << e.fault->rule_id << ' ' << to_string(e.fault->action) << ' ' << to_string(e.fault->timing)
+       << ']';
   for (const auto& c : e.changes) os << "; " << c;
   return options.full_ocids ? os.str() : abbreviate_ocids(os.str());
 }

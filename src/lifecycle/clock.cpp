@@ -6,9 +6,7 @@
 namespace ocifake {
 
 namespace {
-clock::time_point to_ms(clock::time_point t) {
-  return std::chrono::time_point_cast<std::chrono::milliseconds>(t);
-}
+clock::time_point to_ms(clock::time_point t) { return std::chrono::time_point_cast<std::chrono::milliseconds>(t); }
 }  // namespace
 
 clock::clock(clock_mode mode, time_point start) : mode_(mode), manual_now_(to_ms(start)) {}

@@ -255,8 +255,7 @@ struct work_request_machine::impl {
 work_request_machine::work_request_machine(work_request_state initial) : impl_(std::make_unique<impl>()) {
   enter_state(impl_->sm, initial, work_request_def::states{});
 }
-work_request_machine::work_request_machine(const work_request_machine& o)
-    : impl_(std::make_unique<impl>(*o.impl_)) {}
+work_request_machine::work_request_machine(const work_request_machine& o) : impl_(std::make_unique<impl>(*o.impl_)) {}
 work_request_machine& work_request_machine::operator=(const work_request_machine& o) {
   impl_ = std::make_unique<impl>(*o.impl_);
   return *this;

@@ -27,9 +27,7 @@ work_request_record& new_work_request(resources& r, const image_record& img, pha
 // to report a failure on: it completes (and the answer is that it succeeded).
 bool move_image(resources& r, image_record& img, phase which, bool ok) {
   switch (which) {
-    case phase::provision:
-      img.machine.process(ok ? image_event::provisioned : image_event::failed);
-      return ok;
+    case phase::provision: img.machine.process(ok ? image_event::provisioned : image_event::failed); return ok;
     case phase::import:
       if (!ok) {
         img.machine.process(image_event::failed);
@@ -168,16 +166,12 @@ void catch_up(resources& r, image_record& img, bool counted) {
     }
   };
   switch (run.how.type()) {
-    case progress::kind::immediate:
-      finish_phase(r, img, true, {});
-      return;
+    case progress::kind::immediate: finish_phase(r, img, true, {}); return;
     case progress::kind::fail:
       start(r.now());
       finish_phase(r, img, false, run.how.message());
       return;
-    case progress::kind::never:
-      start(r.now());
-      return;
+    case progress::kind::never: start(r.now()); return;
     case progress::kind::polls: {
       if (!counted) return;
       ++run.reads;

@@ -17,7 +17,7 @@ inline constexpr std::array<phase, 4> all_phases{phase::provision, phase::import
 struct lifecycle_settings {
   std::array<progress, 4> defaults{progress::polls(1), progress::polls(1), progress::polls(1), progress::immediate()};
   std::map<std::pair<std::string, int>, progress> per_image;  // (image OCID, phase)
-  std::map<int, progress> next;                                // by phase, used once
+  std::map<int, progress> next;                               // by phase, used once
 
   progress& default_for(phase p) { return defaults[static_cast<std::size_t>(p)]; }
   const progress& default_for(phase p) const { return defaults[static_cast<std::size_t>(p)]; }

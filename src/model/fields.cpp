@@ -122,8 +122,8 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
     t = t.substr(i);
   }
   if (t != "Z") return std::nullopt;
-  if (y < first_year || y > last_year || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 ||
-      mi > 59 || sec < 0 || sec > 60)
+  if (y < first_year || y > last_year || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+      sec < 0 || sec > 60)
     return std::nullopt;
   std::tm tm{};
   tm.tm_year = y - 1900;

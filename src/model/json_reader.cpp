@@ -227,8 +227,8 @@ object_reader::object_reader(const json::value& v, std::string path, std::span<c
     : object_reader(v, std::move(path), what) {
   for (const auto& kv : *o_) {
     if (std::find(keys.begin(), keys.end(), std::string_view(kv.key())) != keys.end()) continue;
-    throw input_error{input_error::kind::invalid, path_of(kv.key()), "a known key", {}, std::string(closest(kv.key(), keys)),
-                      key_list(keys)};
+    throw input_error{input_error::kind::invalid,           path_of(kv.key()), "a known key", {},
+                      std::string(closest(kv.key(), keys)), key_list(keys)};
   }
 }
 
@@ -238,7 +238,8 @@ const json::value* object_reader::value(std::string_view key) const {
   return v;
 }
 
-void object_reader::fail(std::string_view key, std::string expected, std::span<const std::string_view> closed_set) const {
+void object_reader::fail(std::string_view key, std::string expected,
+                         std::span<const std::string_view> closed_set) const {
   refuse(path_of(key), std::move(expected), o_->if_contains(key), closed_set);
 }
 
@@ -293,8 +294,10 @@ std::optional<std::int64_t> object_reader::integer(std::string_view key, std::in
   auto* v = get(key, required, expected);
   if (!v) return std::nullopt;
   std::optional<std::int64_t> n;
-  if (auto* i = v->if_int64()) n = *i;
-  else if (auto* u = v->if_uint64(); u && *u <= static_cast<std::uint64_t>(INT64_MAX)) n = static_cast<std::int64_t>(*u);
+  if (auto* i = v->if_int64())
+    n = *i;
+  else if (auto* u = v->if_uint64(); u && *u <= static_cast<std::uint64_t>(INT64_MAX))
+    n = static_cast<std::int64_t>(*u);
   // The range first: converting a double that does not fit an int64 is undefined behaviour.
   else if (auto* d = v->if_double(); d && std::isfinite(*d) && std::fabs(*d) <= 9e18 && std::trunc(*d) == *d)
     n = static_cast<std::int64_t>(*d);
@@ -307,8 +310,10 @@ std::optional<std::uint64_t> object_reader::whole(std::string_view key, std::uin
   auto* v = get(key, required, expected);
   if (!v) return std::nullopt;
   std::optional<std::uint64_t> n;
-  if (auto* i = v->if_int64(); i && *i >= 0) n = static_cast<std::uint64_t>(*i);
-  else if (auto* u = v->if_uint64()) n = *u;
+  if (auto* i = v->if_int64(); i && *i >= 0)
+    n = static_cast<std::uint64_t>(*i);
+  else if (auto* u = v->if_uint64())
+    n = *u;
   else if (auto* d = v->if_double(); d && *d >= 0 && *d < 18446744073709551616.0 && std::floor(*d) == *d)
     n = static_cast<std::uint64_t>(*d);
   if (!n || *n < min || *n > max) fail(key, expected);
@@ -316,7 +321,7 @@ std::optional<std::uint64_t> object_reader::whole(std::string_view key, std::uin
 }
 
 std::optional<double> object_reader::number(std::string_view key, double min, double max, bool required,
-                                             const std::string& expected) const {
+                                            const std::string& expected) const {
   std::string text = expected;
   if (text.empty()) {
     std::ostringstream s;
@@ -364,13 +369,15 @@ std::optional<json::object> object_reader::freeform_tags(std::string_view key) c
   for (const auto& kv : *o) {
     auto* s = kv.value().if_string();
     if (kv.key().empty() || kv.key().size() > 100) refuse(path_of(key), expected, value(key));
-    if (!s || s->size() > 256) refuse(member_path(path_of(key), kv.key()), "a string of at most 256 characters", &kv.value());
+    if (!s || s->size() > 256)
+      refuse(member_path(path_of(key), kv.key()), "a string of at most 256 characters", &kv.value());
   }
   return *o;
 }
 
 std::optional<json::object> object_reader::defined_tags(std::string_view key) const {
-  const std::string expected = "an object of tag namespaces (1 to 100 characters), each an object of tag keys and values";
+  const std::string expected =
+      "an object of tag namespaces (1 to 100 characters), each an object of tag keys and values";
   auto* o = object_of(key, false, expected);
   if (!o) return std::nullopt;
   for (const auto& ns : *o) {
@@ -379,7 +386,8 @@ std::optional<json::object> object_reader::defined_tags(std::string_view key) co
     if (ns.key().empty() || ns.key().size() > 100) refuse(path_of(key), expected, value(key));
     if (!inner) refuse(p, "an object of tag keys (1 to 100 characters) and values", &ns.value());
     for (const auto& kv : *inner) {
-      if (kv.key().empty() || kv.key().size() > 100) refuse(p, "an object of tag keys (1 to 100 characters) and values", &ns.value());
+      if (kv.key().empty() || kv.key().size() > 100)
+        refuse(p, "an object of tag keys (1 to 100 characters) and values", &ns.value());
       if (!is_tag_value(kv.value()))
         refuse(member_path(p, kv.key()), "a string, number or boolean tag value", &kv.value());
     }

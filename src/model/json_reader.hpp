@@ -35,8 +35,12 @@ struct input_error {
   };
   input_error(kind what_kind, std::string at, std::string expected_text, std::string refused_text = {},
               std::string close = {}, std::string accepted_text = {})
-      : what(what_kind), path(std::move(at)), expected(std::move(expected_text)), refused(std::move(refused_text)),
-        suggestion(std::move(close)), accepted(std::move(accepted_text)) {}
+      : what(what_kind),
+        path(std::move(at)),
+        expected(std::move(expected_text)),
+        refused(std::move(refused_text)),
+        suggestion(std::move(close)),
+        accepted(std::move(accepted_text)) {}
 
   kind what;
   std::string path;        // $.images[2].launchMode; "$" for the text as a whole

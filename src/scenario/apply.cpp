@@ -39,7 +39,8 @@ void pretty_to(std::string& out, const json::value& v, int depth) {
   auto indent = [&](int d) { out += '\n' + std::string(static_cast<std::size_t>(d) * 2, ' '); };
   // Small objects of scalars ({"polls": 1}) read best on one line.
   if (auto* o = v.if_object(); o && !o->empty()) {
-    bool flat = std::none_of(o->begin(), o->end(), [](const json::key_value_pair& kv) { return kv.value().is_structured(); });
+    bool flat =
+        std::none_of(o->begin(), o->end(), [](const json::key_value_pair& kv) { return kv.value().is_structured(); });
     if (flat && o->size() <= 3) {
       out += '{';
       bool first = true;

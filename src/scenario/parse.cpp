@@ -30,7 +30,8 @@ progress parse_progress(const json::value& v, const std::string& path);
 
 namespace {
 
-constexpr std::string_view image_states[] = {"PROVISIONING", "IMPORTING", "AVAILABLE", "EXPORTING", "DISABLED", "DELETED"};
+constexpr std::string_view image_states[] = {"PROVISIONING", "IMPORTING", "AVAILABLE",
+                                             "EXPORTING",    "DISABLED",  "DELETED"};
 constexpr std::string_view work_request_states[] = {"ACCEPTED", "IN_PROGRESS", "SUCCEEDED",
                                                     "FAILED",   "CANCELING",   "CANCELED"};
 constexpr std::string_view operation_types[] = {"Create Image", "Import Image", "Export Image"};
@@ -70,7 +71,8 @@ shape_entry parse_shape(const json::value& v, const std::string& path, const std
     f.fail("imageId", "the id of the image the entry belongs to (" + image_id + "), or nothing");
   if (auto* m = f.value("memoryConstraints"))
     e.memory_constraints = read_constraints(*m, f.path_of("memoryConstraints"), "minInGBs", "maxInGBs");
-  if (auto* m = f.value("ocpuConstraints")) e.ocpu_constraints = read_constraints(*m, f.path_of("ocpuConstraints"), "min", "max");
+  if (auto* m = f.value("ocpuConstraints"))
+    e.ocpu_constraints = read_constraints(*m, f.path_of("ocpuConstraints"), "min", "max");
   return e;
 }
 
@@ -112,10 +114,10 @@ void read_image_fields(const object_reader& f, image_record& r, const std::strin
   if (f.has("imageVolumeDetails")) r.data_volumes = read_data_volumes(f);
   // The defaults CreateImage uses, so a seeded image looks like a created one.
   if (auto* l = f.value("launchOptions")) {
-    object_reader lf(*l, f.path_of("launchOptions"),
-                     {"bootVolumeType", "firmware", "networkType", "remoteDataVolumeType",
-                      "isPvEncryptionInTransitEnabled", "isConsistentVolumeNamingEnabled",
-                      "isEncryptionInTransitEnabled"});
+    object_reader lf(
+        *l, f.path_of("launchOptions"),
+        {"bootVolumeType", "firmware", "networkType", "remoteDataVolumeType", "isPvEncryptionInTransitEnabled",
+         "isConsistentVolumeNamingEnabled", "isEncryptionInTransitEnabled"});
     r.launch_options = read_launch_options(lf, r.launch_mode);
   } else {
     r.launch_options = default_launch_options(r.launch_mode);
@@ -125,10 +127,26 @@ void read_image_fields(const object_reader& f, image_record& r, const std::strin
 
 scenario_image parse_image(const json::value& v, const std::string& path) {
   object_reader f(v, path,
-                  {"agentFeatures", "baseImageId", "billableSizeInGBs", "compartmentId", "createImageAllowed",
-                   "definedTags", "displayName", "freeformTags", "id", "imageVolumeDetails", "launchMode",
-                   "launchOptions", "lifecycleState", "listingType", "operatingSystem", "operatingSystemVersion",
-                   "sizeInMBs", "timeCreated", "shapes", "progress"},
+                  {"agentFeatures",
+                   "baseImageId",
+                   "billableSizeInGBs",
+                   "compartmentId",
+                   "createImageAllowed",
+                   "definedTags",
+                   "displayName",
+                   "freeformTags",
+                   "id",
+                   "imageVolumeDetails",
+                   "launchMode",
+                   "launchOptions",
+                   "lifecycleState",
+                   "listingType",
+                   "operatingSystem",
+                   "operatingSystemVersion",
+                   "sizeInMBs",
+                   "timeCreated",
+                   "shapes",
+                   "progress"},
                   "an image object, as GetImage answers it");
   scenario_image out;
   out.path = path;
@@ -145,7 +163,8 @@ scenario_image parse_image(const json::value& v, const std::string& path) {
     if (s != image_state::provisioning && s != image_state::importing && s != image_state::exporting &&
         s != image_state::disabled)
       f.fail("progress", "nothing: progress is for an image in PROVISIONING, IMPORTING, EXPORTING or DISABLED "
-                         "(deletion pending), and this one is " + state);
+                         "(deletion pending), and this one is " +
+                             state);
     out.how = parse_progress(*p, f.path_of("progress"));
   }
   return out;
@@ -160,8 +179,8 @@ void read_work_request_resource(const object_reader& f, work_request_record& w) 
                     {"entityType", "actionType", "identifier", "entityUri"},
                     "a resource {\"entityType\": \"image\", \"actionType\", \"identifier\", \"entityUri\"}");
   res.enumeration("entityType", {"image"});
-  w.action_type = res.enumeration("actionType", action_types)
-                      .value_or(w.operation_type == "Export Image" ? "RELATED" : "CREATED");
+  w.action_type =
+      res.enumeration("actionType", action_types).value_or(w.operation_type == "Export Image" ? "RELATED" : "CREATED");
   w.image_id = *res.ocid("identifier", true);
   if (auto uri = res.string("entityUri", false, 1, 1000); uri && *uri != "/20160918/images/" + w.image_id)
     res.fail("entityUri", "/20160918/images/" + w.image_id + " (the identifier's URI), or nothing");
@@ -169,7 +188,8 @@ void read_work_request_resource(const object_reader& f, work_request_record& w) 
 
 void read_work_request_entries(const object_reader& f, work_request_record& w) {
   each(f, "errors", [&](const json::value& v, const std::string& path) {
-    object_reader e(v, path, {"code", "message", "timestamp"}, "a work request error {\"code\", \"message\", \"timestamp\"}");
+    object_reader e(v, path, {"code", "message", "timestamp"},
+                    "a work request error {\"code\", \"message\", \"timestamp\"}");
     work_request_record::error_entry entry;
     entry.code = *e.string("code", true);
     entry.message = *e.string("message", true, 1, 4000);
@@ -271,9 +291,12 @@ void read_contents(const object_reader& f, scenario_data& d) {
     object_reader lf(*l, f.path_of("lifecycle"), {"provision", "import", "export", "delete"},
                      "an object {\"provision\", \"import\", \"export\", \"delete\"} of lifecycle values");
     for (auto p : {phase::provision, phase::import, phase::export_, phase::delete_})
-      if (auto* v = lf.value(phase_key(p))) d.lifecycle[static_cast<int>(p)] = parse_progress(*v, lf.path_of(phase_key(p)));
+      if (auto* v = lf.value(phase_key(p)))
+        d.lifecycle[static_cast<int>(p)] = parse_progress(*v, lf.path_of(phase_key(p)));
   }
-  each(f, "faults", [&](const json::value& v, const std::string& path) { d.faults.push_back({read_rule(v, path), path}); });
+  each(f, "faults", [&](const json::value& v, const std::string& path) {
+    d.faults.push_back({read_rule(v, path), path});
+  });
 }
 
 // The phase an image in a transitional state is in, and the work request type that tracks it.
@@ -322,8 +345,7 @@ void cross_check(const scenario_data& d) {
     if (!t || w.operation_type != t->operation_type)
       fail(d.source, wr.path + ".status",
            "SUCCEEDED, FAILED or CANCELED: an ACCEPTED or IN_PROGRESS \"" + w.operation_type +
-               "\" work request tracks an image in progress, and image " + w.image_id + " is " +
-               to_string(img_state));
+               "\" work request tracks an image in progress, and image " + w.image_id + " is " + to_string(img_state));
     if (!tracked.insert(w.image_id).second)
       fail(d.source, wr.path + ".status",
            "SUCCEEDED, FAILED or CANCELED: image " + w.image_id + " already has a work request in progress");
@@ -352,8 +374,7 @@ progress parse_progress(const json::value& v, const std::string& path) {
     if (f.boolean("immediate") != true) f.fail("immediate", "true");
     return progress::immediate();
   }
-  if (o->contains("polls"))
-    return progress::polls(static_cast<unsigned>(*f.integer("polls", 0, 1'000'000, true)));
+  if (o->contains("polls")) return progress::polls(static_cast<unsigned>(*f.integer("polls", 0, 1'000'000, true)));
   if (o->contains("seconds")) {
     auto s = *f.number("seconds", 0, 1e9, true);
     return progress::after(std::chrono::milliseconds(std::llround(s * 1000)));

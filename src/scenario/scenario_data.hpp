@@ -24,14 +24,14 @@
 namespace ocifake::detail {
 
 struct scenario_image {
-  std::string path;             // "$.images[3]"
-  image_record record;          // id empty: generated when applied
+  std::string path;     // "$.images[3]"
+  image_record record;  // id empty: generated when applied
   bool time_created_given = false;
   std::optional<progress> how;  // "progress": how the phase in flight continues
 };
 
 struct scenario_work_request {
-  std::string path;  // "$.workRequests[0]"
+  std::string path;            // "$.workRequests[0]"
   work_request_record record;  // id empty: generated when applied
   bool time_accepted_given = false;
 };
@@ -49,7 +49,7 @@ struct scenario_data {
   std::vector<scenario_image> images;
   std::vector<scenario_work_request> work_requests;
   std::array<std::optional<progress>, 4> lifecycle;  // by phase
-  std::vector<parsed_rule> faults;                    // validated, each with its path ("$.faults[2]")
+  std::vector<parsed_rule> faults;                   // validated, each with its path ("$.faults[2]")
 };
 
 // The pieces the admin API reads with the same rules as a scenario document. Each throws

@@ -75,8 +75,8 @@ struct image_record {
   std::optional<boost::json::array> data_volumes;  // imageVolumeDetails.dataVolumes
   std::vector<shape_entry> shapes;
   std::string etag;
-  std::optional<phase_run> running;  // set and cleared through resources::start_running / stop_running
-  bool source_missing = false;       // an import of an object the fake was told does not exist
+  std::optional<phase_run> running;         // set and cleared through resources::start_running / stop_running
+  bool source_missing = false;              // an import of an object the fake was told does not exist
   std::optional<object_key> export_target;  // the object an export in progress writes, when it names one
 
   image_state state() const noexcept { return machine.state(); }

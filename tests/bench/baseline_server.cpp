@@ -30,9 +30,8 @@ baseline_server::baseline_server(std::string canned_body) : impl_(std::make_uniq
     }
     res.set_content(s.body, "application/json");
   });
-  s.http.Get(R"(/20160918/images/[^/]+)", [&s](const httplib::Request&, httplib::Response& res) {
-    res.set_content(s.body, "application/json");
-  });
+  s.http.Get(R"(/20160918/images/[^/]+)",
+             [&s](const httplib::Request&, httplib::Response& res) { res.set_content(s.body, "application/json"); });
   s.port = s.http.bind_to_any_port("127.0.0.1");
   if (s.port <= 0) throw std::runtime_error("baseline_server: cannot bind 127.0.0.1");
   s.accept_thread = std::thread([&s] { s.http.listen_after_bind(); });

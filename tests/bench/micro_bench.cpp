@@ -101,7 +101,9 @@ void BM_list_images_page(benchmark::State& state) {
       tokens.push_back(*next);
     }
   }
-  const auto& token = state.range(1) == 0 ? tokens.front() : state.range(1) == 1 ? tokens[tokens.size() / 2] : tokens.back();
+  const auto& token = state.range(1) == 0   ? tokens.front()
+                      : state.range(1) == 1 ? tokens[tokens.size() / 2]
+                                            : tokens.back();
   detail::api_request req;
   req.method = "GET";
   req.operation = "ListImages";

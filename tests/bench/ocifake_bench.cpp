@@ -315,7 +315,8 @@ int list(std::size_t count, std::size_t journal_limit, bool walk) {
   const auto pages = page_us.size();
   report("list.pages", static_cast<double>(pages));
   summarise("list.walk", page_us);
-  for (std::size_t i = 0; i < std::min<std::size_t>(pages, 5); ++i) report("list.walk_page" + std::to_string(i + 1) + "_us", page_us[i]);
+  for (std::size_t i = 0; i < std::min<std::size_t>(pages, 5); ++i)
+    report("list.walk_page" + std::to_string(i + 1) + "_us", page_us[i]);
 
   // One page, as a single figure, is at the mercy of the scheduler on a shared machine: the first,
   // middle and last pages are asked for again, in turn, and each one's median is reported.

@@ -9,8 +9,7 @@
 #include <ocifake/ocifake.hpp>
 
 struct lost_answer : ocifake::catch2::fixture {
-  lost_answer()
-      : fixture(ocifake::bundled_scenario("lost-create-response")) {}
+  lost_answer() : fixture(ocifake::bundled_scenario("lost-create-response")) {}
 };
 
 TEST_CASE_METHOD(lost_answer, "a consumer's Catch2 fixture starts from a bundled scenario") {

@@ -18,8 +18,10 @@ using ocifake_fuzz::check_answer;
 std::string snapshot(detail::core& c) {
   std::string out;
   auto r = c.store.lock();
-  for (const auto* img : r->images_in_order()) out += boost::json::serialize(detail::image_json(*img)) + img->etag + "\n";
-  for (const auto* wr : r->work_requests_in_order()) out += boost::json::serialize(detail::work_request_json(*wr)) + "\n";
+  for (const auto* img : r->images_in_order())
+    out += boost::json::serialize(detail::image_json(*img)) + img->etag + "\n";
+  for (const auto* wr : r->work_requests_in_order())
+    out += boost::json::serialize(detail::work_request_json(*wr)) + "\n";
   out += std::to_string(c.retries.lock()->size());
   return out;
 }
@@ -40,12 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   detail::api_request req;
   switch (control & 7) {
-    case 1:
-      req = ocifake_fuzz::request("UpdateImage", "PUT", image_path);
-      break;
-    case 2:
-      req = ocifake_fuzz::request("ExportImage", "POST", image_path + "/actions/export");
-      break;
+    case 1: req = ocifake_fuzz::request("UpdateImage", "PUT", image_path); break;
+    case 2: req = ocifake_fuzz::request("ExportImage", "POST", image_path + "/actions/export"); break;
     case 3:
       req = ocifake_fuzz::request("ChangeImageCompartment", "POST", image_path + "/actions/changeCompartment");
       break;
@@ -53,9 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       req = ocifake_fuzz::request("AddImageShapeCompatibilityEntry", "PUT", image_path + "/shapes/VM.Standard.E4.Flex");
       req.params.push_back("VM.Standard.E4.Flex");
       break;
-    default:
-      req = ocifake_fuzz::request("CreateImage", "POST", "/20160918/images");
-      break;
+    default: req = ocifake_fuzz::request("CreateImage", "POST", "/20160918/images"); break;
   }
   if (req.operation != "CreateImage") req.params.insert(req.params.begin(), image_id);
   req.body = body;
@@ -75,9 +71,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     OCIFAKE_FUZZ_CHECK(snapshot(s) == middle, "a retried request changed the state again: " + body);
     if (first.status < 300) {
       OCIFAKE_FUZZ_CHECK(again.replayed && again.status == first.status && again.body == first.body,
-                         "the retry was not answered with the first answer: " + body + "\n  first: " +
-                             std::to_string(first.status) + " " + first.body + "\n  again: " +
-                             std::to_string(again.status) + " " + again.body);
+                         "the retry was not answered with the first answer: " + body +
+                             "\n  first: " + std::to_string(first.status) + " " + first.body +
+                             "\n  again: " + std::to_string(again.status) + " " + again.body);
     }
   }
   return 0;

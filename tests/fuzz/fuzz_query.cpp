@@ -10,8 +10,8 @@
 // distinct images; following opc-next-page from any page never shows an image twice.
 #include <set>
 
-#include "fuzz_support.hpp"
 #include "api/paging.hpp"
+#include "fuzz_support.hpp"
 #include "http/router.hpp"
 #include "model/fields.hpp"
 

@@ -50,9 +50,8 @@ void check_date_parser(std::string_view value) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::vector<ocifake::public_key> keys = {
-      {test::signing::sdk_key_id, test::signing::key_a().public_pem},
-      {"", test::signing::key_b().public_pem}};
+  static const std::vector<ocifake::public_key> keys = {{test::signing::sdk_key_id, test::signing::key_a().public_pem},
+                                                        {"", test::signing::key_b().public_pem}};
   static const detail::signature_verifier verifier(keys);
 
   auto rest = ocifake_fuzz::text(data, size);

@@ -23,9 +23,9 @@
 #include "lifecycle/clock_access.hpp"
 #include "lifecycle/progression.hpp"
 
-#define OCIFAKE_FUZZ_CHECK(cond, detail)                                                       \
-  do {                                                                                          \
-    if (!(cond)) ::ocifake_fuzz::fail(#cond, __FILE__, __LINE__, (detail));                    \
+#define OCIFAKE_FUZZ_CHECK(cond, detail)                                                                               \
+  do {                                                                                                                 \
+    if (!(cond)) ::ocifake_fuzz::fail(#cond, __FILE__, __LINE__, (detail));                                            \
   } while (0)
 
 namespace ocifake_fuzz {
@@ -77,9 +77,9 @@ inline ocifake::detail::api_response run(ocifake::detail::core& c, ocifake::deta
 // Every answer the api layer gives is a status OCI uses with, for errors, a {code, message} body.
 inline void check_answer(const ocifake::detail::api_response& r, std::string_view input) {
   std::string where = "status " + std::to_string(r.status) + " for input " + std::string(input.substr(0, 200));
-  OCIFAKE_FUZZ_CHECK(r.status == 200 || r.status == 204 || r.status == 400 || r.status == 404 || r.status == 409 ||
-                         r.status == 412,
-                     where + "\n  body: " + r.body);
+  OCIFAKE_FUZZ_CHECK(
+      r.status == 200 || r.status == 204 || r.status == 400 || r.status == 404 || r.status == 409 || r.status == 412,
+      where + "\n  body: " + r.body);
   if (r.status == 204) return;
   boost::system::error_code ec;
   auto v = boost::json::parse(r.body, ec);

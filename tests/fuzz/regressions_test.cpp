@@ -108,7 +108,8 @@ TEST_CASE("fuzz regression: a defined tag value that is not a finite number is r
   test::client c(fake);
   for (const char* n : {"1e400", "-1e400", "0e858"}) {
     INFO(n);
-    auto r = c.post("/20160918/images", test::create_body(inst, std::string(R"("definedTags": {"ns": {"k": )") + n + "}}"));
+    auto r =
+        c.post("/20160918/images", test::create_body(inst, std::string(R"("definedTags": {"ns": {"k": )") + n + "}}"));
     REQUIRE(r);
     CHECK(r->status == 400);
     CHECK(test::str(test::json(r->body), "code") == "InvalidParameter");

@@ -69,7 +69,10 @@ TEST_CASE_METHOD(admin_fixture, "admin: health answers ok; unknown paths 404, wr
   CHECK(get("/_ocifake/health/").status == 200);
 }
 
-TEST_CASE_METHOD(admin_fixture, "admin: a path that is not one says which it was probably meant to be, and a path's methods come from one table", "[http][admin]") {
+TEST_CASE_METHOD(
+    admin_fixture,
+    "admin: a path that is not one says which it was probably meant to be, and a path's methods come from one table",
+    "[http][admin]") {
   auto r = get("/_ocifake/jounal");
   CHECK(r.status == 404);
   CHECK(r.message() == "no such admin path: GET /_ocifake/jounal (did you mean \"journal\"?)");
@@ -111,7 +114,8 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST scenario replaces the state, all or
 
   SECTION("a valid scenario") {
     auto r = post("/_ocifake/scenario", R"({"name": "one-image", "clock": "manual",
-        "images": [{"id": "ocid1.image.oc1.phx.aaaaaaaaone", "compartmentId": ")" + test::compartment + R"("}],
+        "images": [{"id": "ocid1.image.oc1.phx.aaaaaaaaone", "compartmentId": ")" +
+                                            test::compartment + R"("}],
         "faults": [{"id": "slow", "operation": "GetImage", "action": {"type": "delay", "ms": 10}}]})");
     CHECK(r.status == 200);
     CHECK(r.object().at("name") == "one-image");
@@ -130,14 +134,17 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST scenario replaces the state, all or
                                             R"(", "lifecycleState": "READY"}]})");
     CHECK(r.status == 400);
     CHECK(r.code() == "InvalidParameter");
-    CHECK(r.message() == R"($.images[0].lifecycleState: one of PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABLED, DELETED; got "READY")");
+    CHECK(
+        r.message() ==
+        R"($.images[0].lifecycleState: one of PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABLED, DELETED; got "READY")");
     CHECK(fake.images().size() == 1);
     CHECK(fake.faults().list().size() == 1);
   }
   SECTION("a clock the server does not have switches it") {
     ocifake::server real;
     test::client rc(real);
-    auto r = take(rc.post("/_ocifake/scenario", R"({"name": "m", "clock": "manual", "clockStart": "2026-01-05T09:00:00.000Z"})"));
+    auto r = take(
+        rc.post("/_ocifake/scenario", R"({"name": "m", "clock": "manual", "clockStart": "2026-01-05T09:00:00.000Z"})"));
     CHECK(r.status == 200);
     CHECK(real.clock().mode() == ocifake::clock_mode::manual);
     CHECK(real.clock().now() == std::chrono::sys_days{std::chrono::year{2026} / 1 / 5} + 9h);
@@ -172,8 +179,8 @@ TEST_CASE("admin: POST scenario switches a plain server's clock both ways, and r
   CHECK(fake.clock().now() >= std::chrono::time_point_cast<std::chrono::milliseconds>(system_before));
 
   // A plain scenario load, then reset: back to the start-up state, which is empty on a real clock.
-  CHECK(post("/_ocifake/scenario", R"({"name": "one", "clock": "manual", "images": [{"compartmentId": ")" +
-                                       test::compartment + R"("}]})")
+  CHECK(post("/_ocifake/scenario",
+             R"({"name": "one", "clock": "manual", "images": [{"compartmentId": ")" + test::compartment + R"("}]})")
             .status == 200);
   CHECK(fake.images().size() == 1);
   CHECK(post("/_ocifake/reset", "").status == 200);
@@ -187,7 +194,8 @@ TEST_CASE("admin: POST scenario?startup=true makes it the state reset returns to
   test::client c(fake);
   auto post = [&](const std::string& path, const std::string& body) { return take(c.post(path, body)); };
   const std::string base = R"({"name": "base", "clock": "manual", "clockStart": "2026-01-05T09:00:00.000Z",
-      "images": [{"id": "ocid1.image.oc1.phx.aaaaaaaabase", "compartmentId": ")" + test::compartment + R"("}]})";
+      "images": [{"id": "ocid1.image.oc1.phx.aaaaaaaabase", "compartmentId": ")" +
+                           test::compartment + R"("}]})";
 
   auto r = post("/_ocifake/scenario?startup=true", base);
   CHECK(r.status == 200);
@@ -226,12 +234,15 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST reset without a body, or without Co
 
 TEST_CASE_METHOD(admin_fixture, "admin: a missing or unreadable body is refused with what the call expects",
                  "[http][admin]") {
-  for (auto [path, message] : std::initializer_list<std::pair<const char*, const char*>>{
-           {"/_ocifake/clock/advance", R"($: {"seconds": n} as the body; the request has none)"},
-           {"/_ocifake/faults", R"($: a fault rule {"operation": ..., "action": {...}} or an array of them as the body; the request has none)"},
-           {"/_ocifake/instances", R"($: an instance {"compartmentId": ...} as the body; the request has none)"},
-           {"/_ocifake/objects", R"($: an object {"namespace": ..., "bucket": ..., "object": ...} as the body; the request has none)"},
-       }) {
+  for (
+      auto [path, message] : std::initializer_list<std::pair<const char*, const char*>>{
+          {"/_ocifake/clock/advance", R"($: {"seconds": n} as the body; the request has none)"},
+          {"/_ocifake/faults",
+           R"($: a fault rule {"operation": ..., "action": {...}} or an array of them as the body; the request has none)"},
+          {"/_ocifake/instances", R"($: an instance {"compartmentId": ...} as the body; the request has none)"},
+          {"/_ocifake/objects",
+           R"($: an object {"namespace": ..., "bucket": ..., "object": ...} as the body; the request has none)"},
+      }) {
     INFO(path);
     auto r = post(path, "");
     CHECK(r.status == 400);
@@ -289,7 +300,8 @@ TEST_CASE_METHOD(admin_fixture, "admin: faults are listed with counts, added one
     CHECK(r.status == 400);
     CHECK_THAT(r.message(), catch_compat::StartsWith("$.tims: "));
     CHECK(post("/_ocifake/faults", "{").status == 400);
-    CHECK(post("/_ocifake/faults", R"({"id": "slow", "operation": "GetImage", "action": {"type": "close"}})").status == 400);
+    CHECK(post("/_ocifake/faults", R"({"id": "slow", "operation": "GetImage", "action": {"type": "close"}})").status ==
+          400);
     CHECK(fake.faults().list().size() == 3);
   }
   SECTION("remove one") {
@@ -308,7 +320,8 @@ TEST_CASE_METHOD(admin_fixture, "admin: faults are listed with counts, added one
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: a rule for every operation never touches the admin API", "[http][admin]") {
-  post("/_ocifake/faults", R"({"operation": "*", "action": {"type": "error", "status": 503, "code": "ServiceUnavailable"}})");
+  post("/_ocifake/faults",
+       R"({"operation": "*", "action": {"type": "error", "status": 503, "code": "ServiceUnavailable"}})");
   CHECK(get("/_ocifake/health").status == 200);
   CHECK(get("/_ocifake/faults").status == 200);
   CHECK(create_image().status == 503);
@@ -411,8 +424,9 @@ TEST_CASE_METHOD(admin_fixture, "admin: GET journal lists every request, filtere
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: POST instances registers one and answers it", "[http][admin]") {
-  auto r = post("/_ocifake/instances", R"({"compartmentId": ")" + test::compartment +
-                                           R"(", "displayName": "web-2", "dataVolumes": [{"displayName": "d", "sizeInMBs": 1024}]})");
+  auto r = post("/_ocifake/instances",
+                R"({"compartmentId": ")" + test::compartment +
+                    R"(", "displayName": "web-2", "dataVolumes": [{"displayName": "d", "sizeInMBs": 1024}]})");
   CHECK(r.status == 200);
   auto id = test::str(r.body, "id");
   CHECK(id.rfind("ocid1.instance.oc1.phx.", 0) == 0);
@@ -421,8 +435,8 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST instances registers one and answers
   CHECK(r.object().at("dataVolumes").as_array().size() == 1);
   CHECK(post("/20160918/images", test::create_body(id)).status == 200);
 
-  r = post("/_ocifake/instances", R"({"id": "ocid1.instance.oc1.phx.aaaaaaaamine", "compartmentId": ")" +
-                                      test::compartment + R"("})");
+  r = post("/_ocifake/instances",
+           R"({"id": "ocid1.instance.oc1.phx.aaaaaaaamine", "compartmentId": ")" + test::compartment + R"("})");
   CHECK(test::str(r.body, "id") == "ocid1.instance.oc1.phx.aaaaaaaamine");
 
   r = post("/_ocifake/instances", R"({"displayName": "x"})");
@@ -441,9 +455,10 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST objects registers one; imports of o
   fake.lifecycle().set(ocifake::phase::import, ocifake::progress::immediate());
   auto known = test::str(post("/20160918/images", test::import_body()).body, "id");
   auto unknown = test::str(
-      post("/20160918/images",
-           R"({"compartmentId": ")" + test::compartment +
-               R"(", "imageSourceDetails": {"sourceType": "objectStorageTuple", "namespaceName": "ns", "bucketName": "images", "objectName": "other.qcow2"}})")
+      post(
+          "/20160918/images",
+          R"({"compartmentId": ")" + test::compartment +
+              R"(", "imageSourceDetails": {"sourceType": "objectStorageTuple", "namespaceName": "ns", "bucketName": "images", "objectName": "other.qcow2"}})")
           .body,
       "id");
   CHECK(fake.find_image(known)->lifecycle_state == "AVAILABLE");

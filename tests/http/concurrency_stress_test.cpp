@@ -39,10 +39,10 @@ struct worker_log {
   std::vector<std::string> unique_created;                  // displayNames created with own tokens
   std::vector<std::string> unique_failed;                   // gave up (never expected)
   std::vector<update_link> updates;
-  std::vector<std::string> deleted;                         // ids answered 204
-  std::vector<std::string> walk_duplicates;                 // ids a TIMECREATED walk saw twice
-  std::vector<std::string> name_walk_duplicates;            // ids a DISPLAYNAME walk saw twice
-  std::vector<std::string> unexpected;                      // answers no operation should give
+  std::vector<std::string> deleted;               // ids answered 204
+  std::vector<std::string> walk_duplicates;       // ids a TIMECREATED walk saw twice
+  std::vector<std::string> name_walk_duplicates;  // ids a DISPLAYNAME walk saw twice
+  std::vector<std::string> unexpected;            // answers no operation should give
   int walks = 0, pages = 0, operations = 0, faults_seen = 0, retries = 0;
 };
 
@@ -173,7 +173,8 @@ struct worker {
       else if (pick < 92)
         walk();
       else {
-        auto r = persist([&] { return c.get("/20160918/workRequests?compartmentId=" + test::compartment + "&limit=5"); });
+        auto r =
+            persist([&] { return c.get("/20160918/workRequests?compartmentId=" + test::compartment + "&limit=5"); });
         if (!r || r->status != 200) unexpected("ListWorkRequests", r);
       }
     }
@@ -205,7 +206,8 @@ TEST_CASE("stress: 8 threads of mixed operations under faults and a moving clock
   std::map<std::string, std::string> initial_etag;
   {
     test::client c(fake);
-    for (const auto& image : contested) initial_etag[image] = c.get("/20160918/images/" + image)->get_header_value("etag");
+    for (const auto& image : contested)
+      initial_etag[image] = c.get("/20160918/images/" + image)->get_header_value("etag");
   }
 
   // Faults: refusals before anything happens, answers lost after the commit (the client retries
@@ -220,7 +222,8 @@ TEST_CASE("stress: 8 threads of mixed operations under faults and a moving clock
   fake.faults().add(ocifake::fault::on("ListImages").id("slow").probability(0.05).delay(2ms));
 
   std::vector<std::unique_ptr<worker>> workers;
-  for (int i = 0; i < threads; ++i) workers.push_back(std::make_unique<worker>(fake, instance, contested, i, operations));
+  for (int i = 0; i < threads; ++i)
+    workers.push_back(std::make_unique<worker>(fake, instance, contested, i, operations));
 
   // The clock moves a second at a time, up to 12 hours in all: provisioning (30 s) completes under
   // the workers' feet, while retry tokens (24 h) stay valid for the whole run.
@@ -274,11 +277,11 @@ TEST_CASE("stress: 8 threads of mixed operations under faults and a moving clock
     deleted.insert(w->log.deleted.begin(), w->log.deleted.end());
     unique_created.insert(unique_created.end(), w->log.unique_created.begin(), w->log.unique_created.end());
   }
-  WARN("stress: " << threads << " threads x " << operations << " operations in " << took.count() << " ms; "
-                  << walks << " list walks (" << pages << " pages; " << name_walk_duplicates
+  WARN("stress: " << threads << " threads x " << operations << " operations in " << took.count() << " ms; " << walks
+                  << " list walks (" << pages << " pages; " << name_walk_duplicates
                   << " renamed images seen twice by DISPLAYNAME walks), " << updates.size() << " updates, "
-                  << faults_seen << " transient failures retried, " << advances << " clock advances, "
-                  << images.size() << " images, " << work_requests.size() << " work requests");
+                  << faults_seen << " transient failures retried, " << advances << " clock advances, " << images.size()
+                  << " images, " << work_requests.size() << " work requests");
   CHECK(total_ops == threads * operations);
 
   // One image per retry token: every answer for a token named the same image, and exactly one

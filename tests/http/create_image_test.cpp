@@ -39,7 +39,8 @@ struct fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(fixture, "CreateImage from an instance takes OS, version, base image and size from it", "[http][create]") {
+TEST_CASE_METHOD(fixture, "CreateImage from an instance takes OS, version, base image and size from it",
+                 "[http][create]") {
   auto img = create(test::create_body(instance, R"("displayName":"golden")"));
   CHECK(img["lifecycleState"] == "PROVISIONING");
   CHECK(img["operatingSystem"] == "Oracle Linux");
@@ -54,7 +55,8 @@ TEST_CASE_METHOD(fixture, "CreateImage from an instance takes OS, version, base 
   CHECK(img["launchMode"] == "NATIVE");
   CHECK(img["imageVolumeDetails"].is_null());
   CHECK(img["agentFeatures"].is_object());
-  CHECK(std::regex_match(std::string(img["id"].as_string()), std::regex(R"(ocid1\.image\.oc1\.phx\.aaaaaaaa[a-z2-7]{52})")));
+  CHECK(std::regex_match(std::string(img["id"].as_string()),
+                         std::regex(R"(ocid1\.image\.oc1\.phx\.aaaaaaaa[a-z2-7]{52})")));
   CHECK(std::regex_match(std::string(img["timeCreated"].as_string()),
                          std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
 }
@@ -69,7 +71,8 @@ TEST_CASE_METHOD(fixture, "CreateImage answers etag, opc-request-id and opc-work
   CHECK(r->get_header_value("Content-Type") == "application/json");
 }
 
-TEST_CASE_METHOD(fixture, "CreateImage with shouldIncludeDataVolumes lists the instance's data volumes", "[http][create]") {
+TEST_CASE_METHOD(fixture, "CreateImage with shouldIncludeDataVolumes lists the instance's data volumes",
+                 "[http][create]") {
   auto img = create(test::create_body(instance, R"("shouldIncludeDataVolumes":true)"));
   auto& volumes = img["imageVolumeDetails"].as_object()["dataVolumes"].as_array();
   REQUIRE(volumes.size() == 2);
@@ -100,8 +103,9 @@ TEST_CASE_METHOD(fixture, "CreateImage imports from an Object Storage tuple and 
 }
 
 TEST_CASE_METHOD(fixture, "CreateImage imports from an Object Storage URI", "[http][create]") {
-  auto img = create(R"({"compartmentId":")" + test::compartment +
-                    R"(","displayName":"imported","imageSourceDetails":{"sourceType":"objectStorageUri","sourceUri":"https://objectstorage.us-phoenix-1.oraclecloud.com/n/ns/b/images/o/disk.vmdk","sourceImageType":"VMDK"}})");
+  auto img = create(
+      R"({"compartmentId":")" + test::compartment +
+      R"(","displayName":"imported","imageSourceDetails":{"sourceType":"objectStorageUri","sourceUri":"https://objectstorage.us-phoenix-1.oraclecloud.com/n/ns/b/images/o/disk.vmdk","sourceImageType":"VMDK"}})");
   CHECK(img["lifecycleState"] == "IMPORTING");
   CHECK(img["displayName"] == "imported");
 }
@@ -138,7 +142,8 @@ TEST_CASE_METHOD(fixture, "CreateImage accepts and echoes every launch option va
 }
 
 TEST_CASE_METHOD(fixture, "CreateImage echoes freeform and defined tags", "[http][create]") {
-  auto img = create(test::create_body(instance, R"("freeformTags":{"env":"test","team":"images"},"definedTags":{"Ops":{"CostCenter":"42"}})"));
+  auto img = create(test::create_body(
+      instance, R"("freeformTags":{"env":"test","team":"images"},"definedTags":{"Ops":{"CostCenter":"42"}})"));
   CHECK(img["freeformTags"].as_object()["env"] == "test");
   CHECK(img["definedTags"].as_object()["Ops"].as_object()["CostCenter"] == "42");
   auto snap = fake.images().at(0);
@@ -149,7 +154,8 @@ TEST_CASE_METHOD(fixture, "CreateImage ignores unknown fields", "[http][create]"
   create(test::create_body(instance, R"("somethingNew":{"x":1})"));
 }
 
-TEST_CASE_METHOD(fixture, "CreateImage refuses each invalid request with the right status, code and field", "[http][create]") {
+TEST_CASE_METHOD(fixture, "CreateImage refuses each invalid request with the right status, code and field",
+                 "[http][create]") {
   struct row {
     std::string body;
     int status;
@@ -168,36 +174,61 @@ TEST_CASE_METHOD(fixture, "CreateImage refuses each invalid request with the rig
       {R"({"compartmentId":"","instanceId":")" + instance + "\"}", 400, "InvalidParameter", "compartmentId"},
       {R"({"compartmentId":"not-an-ocid","instanceId":")" + instance + "\"}", 400, "InvalidParameter", "compartmentId"},
       {test::create_body(instance, R"("displayName":"")"), 400, "InvalidParameter", "displayName"},
-      {test::create_body(instance, "\"displayName\":\"" + std::string(256, 'x') + "\""), 400, "InvalidParameter", "displayName"},
+      {test::create_body(instance, "\"displayName\":\"" + std::string(256, 'x') + "\""), 400, "InvalidParameter",
+       "displayName"},
       {test::create_body(instance, R"("displayName":7)"), 400, "InvalidParameter", "displayName"},
       {test::create_body(instance, R"("launchMode":"native")"), 400, "InvalidParameter", "launchMode"},
       {test::create_body(instance, R"("launchMode":"HYPER")"), 400, "InvalidParameter", "launchMode"},
       {test::create_body(instance, R"("launchOptions":"fast")"), 400, "InvalidParameter", "launchOptions"},
-      {test::create_body(instance, R"("launchOptions":{"firmware":"UEFI"})"), 400, "InvalidParameter", "launchOptions.firmware"},
-      {test::create_body(instance, R"("launchOptions":{"bootVolumeType":"SATA"})"), 400, "InvalidParameter", "launchOptions.bootVolumeType"},
-      {test::create_body(instance, R"("launchOptions":{"networkType":"NVME"})"), 400, "InvalidParameter", "launchOptions.networkType"},
-      {test::create_body(instance, R"("launchOptions":{"remoteDataVolumeType":"E1000"})"), 400, "InvalidParameter", "launchOptions.remoteDataVolumeType"},
-      {test::create_body(instance, R"("launchOptions":{"isPvEncryptionInTransitEnabled":"yes"})"), 400, "InvalidParameter", "launchOptions.isPvEncryptionInTransitEnabled"},
-      {test::create_body(instance, R"("shouldIncludeDataVolumes":"true")"), 400, "InvalidParameter", "shouldIncludeDataVolumes"},
+      {test::create_body(instance, R"("launchOptions":{"firmware":"UEFI"})"), 400, "InvalidParameter",
+       "launchOptions.firmware"},
+      {test::create_body(instance, R"("launchOptions":{"bootVolumeType":"SATA"})"), 400, "InvalidParameter",
+       "launchOptions.bootVolumeType"},
+      {test::create_body(instance, R"("launchOptions":{"networkType":"NVME"})"), 400, "InvalidParameter",
+       "launchOptions.networkType"},
+      {test::create_body(instance, R"("launchOptions":{"remoteDataVolumeType":"E1000"})"), 400, "InvalidParameter",
+       "launchOptions.remoteDataVolumeType"},
+      {test::create_body(instance, R"("launchOptions":{"isPvEncryptionInTransitEnabled":"yes"})"), 400,
+       "InvalidParameter", "launchOptions.isPvEncryptionInTransitEnabled"},
+      {test::create_body(instance, R"("shouldIncludeDataVolumes":"true")"), 400, "InvalidParameter",
+       "shouldIncludeDataVolumes"},
       {test::create_body(instance, R"("freeformTags":{"a":1})"), 400, "InvalidParameter", "freeformTags.a"},
       {test::create_body(instance, R"("freeformTags":[])"), 400, "InvalidParameter", "freeformTags"},
       {test::create_body(instance, R"("definedTags":{"ns":"flat"})"), 400, "InvalidParameter", "definedTags.ns"},
       {R"({"compartmentId":")" + c + "\"}", 400, "InvalidParameter", "instanceId"},
-      {test::create_body(instance, R"("imageSourceDetails":{"sourceType":"objectStorageUri","sourceUri":"https://x/n/a/b/b/o/c"})"), 400, "InvalidParameter", "instanceId"},
-      {R"({"compartmentId":")" + c + R"(","instanceId":"ocid1.instance.oc1.phx.aaaaaaaaunknown"})", 400, "RelatedResourceNotAuthorizedOrNotFound", "instanceId"},
+      {test::create_body(
+           instance, R"("imageSourceDetails":{"sourceType":"objectStorageUri","sourceUri":"https://x/n/a/b/b/o/c"})"),
+       400, "InvalidParameter", "instanceId"},
+      {R"({"compartmentId":")" + c + R"(","instanceId":"ocid1.instance.oc1.phx.aaaaaaaaunknown"})", 400,
+       "RelatedResourceNotAuthorizedOrNotFound", "instanceId"},
       {R"({"compartmentId":")" + c + R"(","instanceId":"i-123"})", 400, "InvalidParameter", "instanceId"},
-      {test::import_body("", R"("shouldIncludeDataVolumes":true)"), 400, "InvalidParameter", "shouldIncludeDataVolumes"},
-      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":{"namespaceName":"ns","bucketName":"b","objectName":"o"}})", 400, "MissingParameter", "imageSourceDetails.sourceType"},
-      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":{"sourceType":"objectStorage"}})", 400, "InvalidParameter", "imageSourceDetails.sourceType"},
-      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":{"sourceType":"objectStorageTuple","bucketName":"b","objectName":"o"}})", 400, "MissingParameter", "imageSourceDetails.namespaceName"},
-      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":{"sourceType":"objectStorageTuple","namespaceName":"n","objectName":"o"}})", 400, "MissingParameter", "imageSourceDetails.bucketName"},
-      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":{"sourceType":"objectStorageTuple","namespaceName":"n","bucketName":"b"}})", 400, "MissingParameter", "imageSourceDetails.objectName"},
-      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":{"sourceType":"objectStorageUri"}})", 400, "MissingParameter", "imageSourceDetails.sourceUri"},
-      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":{"sourceType":"objectStorageUri","sourceUri":"ftp://x"}})", 400, "InvalidParameter", "imageSourceDetails.sourceUri"},
+      {test::import_body("", R"("shouldIncludeDataVolumes":true)"), 400, "InvalidParameter",
+       "shouldIncludeDataVolumes"},
+      {R"({"compartmentId":")" + c +
+           R"(","imageSourceDetails":{"namespaceName":"ns","bucketName":"b","objectName":"o"}})",
+       400, "MissingParameter", "imageSourceDetails.sourceType"},
+      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":{"sourceType":"objectStorage"}})", 400,
+       "InvalidParameter", "imageSourceDetails.sourceType"},
+      {R"({"compartmentId":")" + c +
+           R"(","imageSourceDetails":{"sourceType":"objectStorageTuple","bucketName":"b","objectName":"o"}})",
+       400, "MissingParameter", "imageSourceDetails.namespaceName"},
+      {R"({"compartmentId":")" + c +
+           R"(","imageSourceDetails":{"sourceType":"objectStorageTuple","namespaceName":"n","objectName":"o"}})",
+       400, "MissingParameter", "imageSourceDetails.bucketName"},
+      {R"({"compartmentId":")" + c +
+           R"(","imageSourceDetails":{"sourceType":"objectStorageTuple","namespaceName":"n","bucketName":"b"}})",
+       400, "MissingParameter", "imageSourceDetails.objectName"},
+      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":{"sourceType":"objectStorageUri"}})", 400,
+       "MissingParameter", "imageSourceDetails.sourceUri"},
+      {R"({"compartmentId":")" + c +
+           R"(","imageSourceDetails":{"sourceType":"objectStorageUri","sourceUri":"ftp://x"}})",
+       400, "InvalidParameter", "imageSourceDetails.sourceUri"},
       {test::import_body(R"("sourceImageType":"RAW")"), 400, "InvalidParameter", "imageSourceDetails.sourceImageType"},
       {test::import_body(R"("operatingSystem":"")"), 400, "InvalidParameter", "imageSourceDetails.operatingSystem"},
-      {test::import_body(R"("operatingSystemVersion":5)"), 400, "InvalidParameter", "imageSourceDetails.operatingSystemVersion"},
-      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":"disk"})", 400, "InvalidParameter", "imageSourceDetails"},
+      {test::import_body(R"("operatingSystemVersion":5)"), 400, "InvalidParameter",
+       "imageSourceDetails.operatingSystemVersion"},
+      {R"({"compartmentId":")" + c + R"(","imageSourceDetails":"disk"})", 400, "InvalidParameter",
+       "imageSourceDetails"},
   };
   for (const auto& r : rows) {
     INFO("body: " << r.body);
@@ -211,17 +242,20 @@ TEST_CASE_METHOD(fixture, "CreateImage refuses each invalid request with the rig
   CHECK(fake.work_requests().empty());
 }
 
-TEST_CASE_METHOD(fixture, "CreateImage: a refusal names the field and the value refused and suggests a close one", "[http][create]") {
+TEST_CASE_METHOD(fixture, "CreateImage: a refusal names the field and the value refused and suggests a close one",
+                 "[http][create]") {
   auto [status, code, message] = refuse(test::create_body(instance, R"("launchOptions":{"firmware":"UEFI64"})"));
   CHECK(code == "InvalidParameter");
   CHECK(message == R"(launchOptions.firmware: one of BIOS, UEFI_64; got "UEFI64" (did you mean "UEFI_64"?))");
   std::tie(status, code, message) = refuse(test::create_body(instance, R"("launchMode":"NATIV")"));
-  CHECK(message == R"(launchMode: one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
+  CHECK(message ==
+        R"(launchMode: one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
   std::tie(status, code, message) = refuse("{\n\"compartmentId\": x}");
   CHECK(code == "CannotParseRequest");
   CHECK(message == "the request body is not valid JSON text (syntax error at line 2, column 18)");
   // Unlike scenarios and rules, a body may repeat a key: the last one counts, as OCI reads it.
-  auto r = c.post("/20160918/images", R"({"displayName": "first", )" + test::create_body(instance, R"("displayName":"last")").substr(1));
+  auto r = c.post("/20160918/images",
+                  R"({"displayName": "first", )" + test::create_body(instance, R"("displayName":"last")").substr(1));
   REQUIRE(r);
   CHECK(r->status == 200);
   CHECK(test::str(test::json(r->body), "displayName") == "last");
@@ -245,8 +279,8 @@ TEST_CASE("CreateImage: an unknown compartment is 404 when compartments are stri
 TEST_CASE("CreateImage: a body over 1 MiB is 413 PayloadTooLarge", "[http][create]") {
   ocifake::server fake;
   test::client c(fake);
-  std::string big = R"({"compartmentId":")" + test::compartment + R"(","displayName":")" +
-                    std::string(1024 * 1024, 'x') + "\"}";
+  std::string big =
+      R"({"compartmentId":")" + test::compartment + R"(","displayName":")" + std::string(1024 * 1024, 'x') + "\"}";
   auto r = c.post("/20160918/images", big);
   REQUIRE(r);
   CHECK(r->status == 413);

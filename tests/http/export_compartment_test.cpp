@@ -19,7 +19,8 @@ const std::string other_compartment = "ocid1.compartment.oc1..aaaaaaaaothercompa
 
 }  // namespace
 
-TEST_CASE_METHOD(fixture, "ExportImage answers the image EXPORTING with etag and opc-work-request-id", "[http][export]") {
+TEST_CASE_METHOD(fixture, "ExportImage answers the image EXPORTING with etag and opc-work-request-id",
+                 "[http][export]") {
   auto id = available();
   auto etag = etag_of(id);
   auto r = post(export_path(id), tuple_body);
@@ -48,8 +49,9 @@ TEST_CASE_METHOD(fixture, "ExportImage answers the image EXPORTING with etag and
 
 TEST_CASE_METHOD(fixture, "ExportImage to an Object Storage URI, with the OCI format by default", "[http][export]") {
   auto id = available();
-  auto r = post(export_path(id),
-                R"({"destinationType":"objectStorageUri","destinationUri":"https://objectstorage.us-phoenix-1.oraclecloud.com/n/ns/b/exports/o/golden.oci"})");
+  auto r = post(
+      export_path(id),
+      R"({"destinationType":"objectStorageUri","destinationUri":"https://objectstorage.us-phoenix-1.oraclecloud.com/n/ns/b/exports/o/golden.oci"})");
   INFO(r.body);
   REQUIRE(r.status == 200);
   auto logs = get("/20160918/workRequests/" + r.header("opc-work-request-id") + "/logs").array();
@@ -63,14 +65,18 @@ TEST_CASE_METHOD(fixture, "ExportImage accepts every export format", "[http][exp
   fake.lifecycle().set(ocifake::phase::export_, ocifake::progress::immediate());
   auto id = available();
   for (auto format : {"QCOW2", "VMDK", "OCI", "VHD", "VDI"}) {
-    auto r = post(export_path(id), std::string(R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o","exportFormat":")") +
-                                       format + "\"}");
+    auto r = post(
+        export_path(id),
+        std::string(
+            R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o","exportFormat":")") +
+            format + "\"}");
     CHECK(r.status == 200);
     CHECK(state_of(id) == "AVAILABLE");
   }
 }
 
-TEST_CASE_METHOD(fixture, "ExportImage refuses each invalid body, naming the field, and starts nothing", "[http][export]") {
+TEST_CASE_METHOD(fixture, "ExportImage refuses each invalid body, naming the field, and starts nothing",
+                 "[http][export]") {
   auto id = available();
   auto etag = etag_of(id);
   struct row {
@@ -84,15 +90,23 @@ TEST_CASE_METHOD(fixture, "ExportImage refuses each invalid body, naming the fie
       {"42", "InvalidParameter", "body"},
       {R"({"namespaceName":"ns","bucketName":"b","objectName":"o"})", "MissingParameter", "destinationType"},
       {R"({"destinationType":"bucket"})", "InvalidParameter", "destinationType"},
-      {R"({"destinationType":"objectStorageTuple","bucketName":"b","objectName":"o"})", "MissingParameter", "namespaceName"},
-      {R"({"destinationType":"objectStorageTuple","namespaceName":"ns","objectName":"o"})", "MissingParameter", "bucketName"},
-      {R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b"})", "MissingParameter", "objectName"},
-      {R"({"destinationType":"objectStorageTuple","namespaceName":"","bucketName":"b","objectName":"o"})", "InvalidParameter", "namespaceName"},
-      {R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":7,"objectName":"o"})", "InvalidParameter", "bucketName"},
+      {R"({"destinationType":"objectStorageTuple","bucketName":"b","objectName":"o"})", "MissingParameter",
+       "namespaceName"},
+      {R"({"destinationType":"objectStorageTuple","namespaceName":"ns","objectName":"o"})", "MissingParameter",
+       "bucketName"},
+      {R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b"})", "MissingParameter",
+       "objectName"},
+      {R"({"destinationType":"objectStorageTuple","namespaceName":"","bucketName":"b","objectName":"o"})",
+       "InvalidParameter", "namespaceName"},
+      {R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":7,"objectName":"o"})",
+       "InvalidParameter", "bucketName"},
       {R"({"destinationType":"objectStorageUri"})", "MissingParameter", "destinationUri"},
-      {R"({"destinationType":"objectStorageUri","destinationUri":"s3://bucket/o"})", "InvalidParameter", "destinationUri"},
-      {R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o","exportFormat":"RAW"})", "InvalidParameter", "exportFormat"},
-      {R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o","exportFormat":"qcow2"})", "InvalidParameter", "exportFormat"},
+      {R"({"destinationType":"objectStorageUri","destinationUri":"s3://bucket/o"})", "InvalidParameter",
+       "destinationUri"},
+      {R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o","exportFormat":"RAW"})",
+       "InvalidParameter", "exportFormat"},
+      {R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o","exportFormat":"qcow2"})",
+       "InvalidParameter", "exportFormat"},
   };
   for (const auto& r : rows) {
     INFO("body: " << r.body);
@@ -138,7 +152,9 @@ TEST_CASE_METHOD(fixture, "ExportImage honours if-match", "[http][export]") {
   CHECK(post(export_path(id), tuple_body, {{"if-match", etag_of(id)}}).status == 200);
 }
 
-TEST_CASE_METHOD(fixture, "ExportImage that fails leaves the image AVAILABLE and the work request FAILED with the error", "[http][export]") {
+TEST_CASE_METHOD(fixture,
+                 "ExportImage that fails leaves the image AVAILABLE and the work request FAILED with the error",
+                 "[http][export]") {
   auto id = available();
   fake.lifecycle().set(ocifake::phase::export_, ocifake::progress::fail("bucket is full"));
   auto r = post(export_path(id), tuple_body);
@@ -154,7 +170,8 @@ TEST_CASE_METHOD(fixture, "ExportImage that fails leaves the image AVAILABLE and
   CHECK(test::str(errors[0], "message") == "bucket is full");
 }
 
-TEST_CASE_METHOD(fixture, "ExportImage: the same retry token replays without a second export", "[http][export][retry]") {
+TEST_CASE_METHOD(fixture, "ExportImage: the same retry token replays without a second export",
+                 "[http][export][retry]") {
   auto id = available();
   auto first = post(export_path(id), tuple_body, {{"opc-retry-token", "exp-1"}});
   REQUIRE(first.status == 200);
@@ -176,21 +193,28 @@ TEST_CASE("ExportImage: with strict objects, the exported object can be imported
   auto id = test::str(imported.json(), "id");
   REQUIRE(test::str(test::take(c.get("/20160918/images/" + id)).json(), "lifecycleState") == "AVAILABLE");
   // Not there yet: importing it fails.
-  auto body = R"({"compartmentId":")" + test::compartment +
-              R"(","imageSourceDetails":{"sourceType":"objectStorageTuple","namespaceName":"ns","bucketName":"exports","objectName":"copy.oci"}})";
+  auto body =
+      R"({"compartmentId":")" + test::compartment +
+      R"(","imageSourceDetails":{"sourceType":"objectStorageTuple","namespaceName":"ns","bucketName":"exports","objectName":"copy.oci"}})";
   auto early = test::take(c.post("/20160918/images", body));
-  CHECK(test::str(test::take(c.get("/20160918/images/" + test::str(early.json(), "id"))).json(), "lifecycleState") == "DELETED");
-  REQUIRE(test::take(c.post("/20160918/images/" + id + "/actions/export",
-                            R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"exports","objectName":"copy.oci"})"))
-              .status == 200);
+  CHECK(test::str(test::take(c.get("/20160918/images/" + test::str(early.json(), "id"))).json(), "lifecycleState") ==
+        "DELETED");
+  REQUIRE(
+      test::take(
+          c.post(
+              "/20160918/images/" + id + "/actions/export",
+              R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"exports","objectName":"copy.oci"})"))
+          .status == 200);
   REQUIRE(test::str(test::take(c.get("/20160918/images/" + id)).json(), "lifecycleState") == "AVAILABLE");
   auto later = test::take(c.post("/20160918/images", body));
-  CHECK(test::str(test::take(c.get("/20160918/images/" + test::str(later.json(), "id"))).json(), "lifecycleState") == "AVAILABLE");
+  CHECK(test::str(test::take(c.get("/20160918/images/" + test::str(later.json(), "id"))).json(), "lifecycleState") ==
+        "AVAILABLE");
 }
 
 // ---------------------------------------------------------------- ChangeImageCompartment
 
-TEST_CASE_METHOD(fixture, "ChangeImageCompartment answers 204 with a new etag and moves the image", "[http][compartment]") {
+TEST_CASE_METHOD(fixture, "ChangeImageCompartment answers 204 with a new etag and moves the image",
+                 "[http][compartment]") {
   auto id = available();
   auto etag = etag_of(id);
   auto r = post(move_path(id), R"({"compartmentId":")" + other_compartment + "\"}");
@@ -203,17 +227,20 @@ TEST_CASE_METHOD(fixture, "ChangeImageCompartment answers 204 with a new etag an
   CHECK(test::str(img.json(), "compartmentId") == other_compartment);
   CHECK(img.header("etag") == r.header("etag"));
   CHECK(list().array().empty());
-  CHECK(test::ids_of(get("/20160918/images?compartmentId=" + other_compartment).array()) == std::vector<std::string>{id});
+  CHECK(test::ids_of(get("/20160918/images?compartmentId=" + other_compartment).array()) ==
+        std::vector<std::string>{id});
 }
 
-TEST_CASE_METHOD(fixture, "ChangeImageCompartment refuses a missing or malformed compartmentId", "[http][compartment]") {
+TEST_CASE_METHOD(fixture, "ChangeImageCompartment refuses a missing or malformed compartmentId",
+                 "[http][compartment]") {
   auto id = available();
   struct row {
     std::string body, code;
   };
-  for (const auto& r : {row{"", "CannotParseRequest"}, row{"{}", "MissingParameter"}, row{R"({"compartmentId":null})", "MissingParameter"},
-                        row{R"({"compartmentId":""})", "InvalidParameter"}, row{R"({"compartmentId":"c-1"})", "InvalidParameter"},
-                        row{R"({"compartmentId":["x"]})", "InvalidParameter"}}) {
+  for (const auto& r :
+       {row{"", "CannotParseRequest"}, row{"{}", "MissingParameter"},
+        row{R"({"compartmentId":null})", "MissingParameter"}, row{R"({"compartmentId":""})", "InvalidParameter"},
+        row{R"({"compartmentId":"c-1"})", "InvalidParameter"}, row{R"({"compartmentId":["x"]})", "InvalidParameter"}}) {
     INFO("body: " << r.body);
     auto a = post(move_path(id), r.body);
     CHECK(a.status == 400);
@@ -223,7 +250,8 @@ TEST_CASE_METHOD(fixture, "ChangeImageCompartment refuses a missing or malformed
   CHECK(test::str(get(path(id)).json(), "compartmentId") == test::compartment);
 }
 
-TEST_CASE("ChangeImageCompartment to an unknown compartment is 404 when compartments are strict", "[http][compartment]") {
+TEST_CASE("ChangeImageCompartment to an unknown compartment is 404 when compartments are strict",
+          "[http][compartment]") {
   ocifake::server fake{{.clock = ocifake::clock_mode::manual}};
   fake.add_compartment(test::compartment);
   fake.lifecycle().set(ocifake::phase::provision, ocifake::progress::immediate());
@@ -238,7 +266,8 @@ TEST_CASE("ChangeImageCompartment to an unknown compartment is 404 when compartm
   CHECK(test::take(c.post(move_path(id), R"({"compartmentId":")" + other_compartment + "\"}")).status == 204);
 }
 
-TEST_CASE_METHOD(fixture, "ChangeImageCompartment is 409 IncorrectState unless the image is AVAILABLE", "[http][compartment]") {
+TEST_CASE_METHOD(fixture, "ChangeImageCompartment is 409 IncorrectState unless the image is AVAILABLE",
+                 "[http][compartment]") {
   auto provisioning = test::str(create().json(), "id");
   auto r = post(move_path(provisioning), R"({"compartmentId":")" + other_compartment + "\"}");
   CHECK(r.status == 409);
@@ -250,19 +279,22 @@ TEST_CASE_METHOD(fixture, "ChangeImageCompartment is 409 IncorrectState unless t
   CHECK(test::str(get(path(exporting)).json(), "compartmentId") == test::compartment);
 }
 
-TEST_CASE_METHOD(fixture, "ChangeImageCompartment of a DELETED image is 404; a stale if-match is 412", "[http][compartment]") {
+TEST_CASE_METHOD(fixture, "ChangeImageCompartment of a DELETED image is 404; a stale if-match is 412",
+                 "[http][compartment]") {
   auto id = available();
   auto stale = post(move_path(id), R"({"compartmentId":")" + other_compartment + "\"}", {{"if-match", "stale"}});
   CHECK(stale.status == 412);
   CHECK(stale.code() == "NoEtagMatch");
-  CHECK(post(move_path(id), R"({"compartmentId":")" + other_compartment + "\"}", {{"if-match", etag_of(id)}}).status == 204);
+  CHECK(post(move_path(id), R"({"compartmentId":")" + other_compartment + "\"}", {{"if-match", etag_of(id)}}).status ==
+        204);
   REQUIRE(del(path(id)).status == 204);
   auto gone = post(move_path(id), R"({"compartmentId":")" + test::compartment + "\"}");
   CHECK(gone.status == 404);
   CHECK(gone.code() == "NotAuthorizedOrNotFound");
 }
 
-TEST_CASE_METHOD(fixture, "ChangeImageCompartment: the same retry token replays the first answer", "[http][compartment][retry]") {
+TEST_CASE_METHOD(fixture, "ChangeImageCompartment: the same retry token replays the first answer",
+                 "[http][compartment][retry]") {
   auto id = available();
   auto body = R"({"compartmentId":")" + other_compartment + "\"}";
   auto first = post(move_path(id), body, {{"opc-retry-token", "mv-1"}});

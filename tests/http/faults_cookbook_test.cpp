@@ -28,8 +28,10 @@ std::string read_file(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE_METHOD(test::api_fixture, "Cookbook: a rule is match, trigger, action and timing", "[http][faults][cookbook]") {
+TEST_CASE_METHOD(test::api_fixture, "Cookbook: a rule is match, trigger, action and timing",
+                 "[http][faults][cookbook]") {
   auto image_id = available();
+  // clang-format off
   // [anatomy]
   fake.faults().add(ocifake::fault::on("GetImage")              // match: an operation, "*" or a list,
                         .resource(image_id)                     //   the OCID in the path (optional),
@@ -39,6 +41,7 @@ TEST_CASE_METHOD(test::api_fixture, "Cookbook: a rule is match, trigger, action 
                         .error(409, "IncorrectState")           // action
                         .before());                             // timing (before is the default)
   // [/anatomy]
+  // clang-format on
   httplib::Headers h{{"x-test-case", "flaky-wait"}};
   CHECK(get(images + "/" + image_id, h).status == 200);
   CHECK(get(images + "/" + image_id).status == 200);  // no header: no match
@@ -46,6 +49,7 @@ TEST_CASE_METHOD(test::api_fixture, "Cookbook: a rule is match, trigger, action 
   CHECK(get(images + "/" + image_id, h).status == 409);
   CHECK(get(images + "/" + image_id, h).status == 200);
 
+  // clang-format off
   // [anatomy-json]
   auto rule = R"(
 {"id": "busy-golden",
@@ -58,6 +62,7 @@ TEST_CASE_METHOD(test::api_fixture, "Cookbook: a rule is match, trigger, action 
  "action": {"type": "error", "status": 409, "code": "IncorrectState"}}
 )";
   // [/anatomy-json]
+  // clang-format on
   CHECK(canonical(rule) == ocifake::fault::on("GetImage")
                                .id("busy-golden")
                                .resource("ocid1.image.oc1.phx.aaaaaaaagolden")
@@ -68,22 +73,26 @@ TEST_CASE_METHOD(test::api_fixture, "Cookbook: a rule is match, trigger, action 
                                .error(409, "IncorrectState")
                                .to_json());
 
+  // clang-format off
   // [counters]
   auto counted = fake.faults().list().at(0);  // the rules in the order added
   CHECK(counted.matched == 4);                // requests that matched (the one without the header did not)
   CHECK(counted.fired == 2);                  // requests it acted on
   // [/counters]
+  // clang-format on
 }
 
 TEST_CASE("Cookbook: throttling storm", "[http][faults][cookbook]") {
   ocifake::server fake({.clock = ocifake::clock_mode::manual});
   auto instance = fake.add_instance({.compartment_id = test::compartment});
+  // clang-format off
   // [throttling-storm]
   // The first six requests, whatever the operation, are throttled; then the service recovers.
   fake.faults().add(ocifake::fault::on("*").times(6).error(429, "TooManyRequests",
                                                            "Tenancy request rate exceeded; retry later",
                                                            /*retry_after_seconds=*/2));
   // [/throttling-storm]
+  // clang-format on
   test::client c(fake);
   // A client that waits as long as retry-after says (here: on the manual clock) and tries again.
   int attempts = 0, status = 0;
@@ -101,6 +110,7 @@ TEST_CASE("Cookbook: throttling storm", "[http][faults][cookbook]") {
   CHECK(status == 200);
   CHECK(fake.images().size() == 1);
 
+  // clang-format off
   // [throttling-storm-json]
   auto rule = R"(
 {"operation": "*", "times": 6,
@@ -108,16 +118,19 @@ TEST_CASE("Cookbook: throttling storm", "[http][faults][cookbook]") {
             "message": "Tenancy request rate exceeded; retry later", "retryAfter": 2}}
 )";
   // [/throttling-storm-json]
+  // clang-format on
   CHECK(canonical(rule) == fake.faults().list().at(0).rule.to_json());
 }
 
 TEST_CASE("Cookbook: lost create response", "[http][faults][cookbook]") {
   ocifake::server fake({.clock = ocifake::clock_mode::manual});
   auto instance = fake.add_instance({.compartment_id = test::compartment});
+  // clang-format off
   // [lost-create-response]
   // CreateImage is applied, then the connection is reset: the image exists, the client never hears.
   fake.faults().add(ocifake::fault::on("CreateImage").times(1).after_commit().reset_connection());
   // [/lost-create-response]
+  // clang-format on
   test::client c(fake);
   httplib::Headers token{{"opc-retry-token", "build-1234-golden"}};
   auto lost = c.post(images, test::create_body(instance), token);
@@ -125,6 +138,7 @@ TEST_CASE("Cookbook: lost create response", "[http][faults][cookbook]") {
   auto retry = c.post(images, test::create_body(instance), token);
   REQUIRE(retry);
   CHECK(retry->status == 200);
+  // clang-format off
   // [lost-create-response-check]
   CHECK(fake.images().size() == 1);           // one image, though CreateImage was applied and retried
   auto creates = fake.journal("CreateImage");
@@ -132,40 +146,49 @@ TEST_CASE("Cookbook: lost create response", "[http][faults][cookbook]") {
   CHECK(creates.at(0).changes.size() == 2);   // ... after the image and its work request were made
   CHECK(creates.at(1).replayed);              // the retry got the first answer, replayed
   // [/lost-create-response-check]
+  // clang-format on
 
+  // clang-format off
   // [lost-create-response-json]
   auto rule = R"(
 {"operation": "CreateImage", "times": 1, "timing": "afterCommit", "action": {"type": "reset"}}
 )";
   // [/lost-create-response-json]
+  // clang-format on
   CHECK(canonical(rule) == fake.faults().list().at(0).rule.to_json());
 }
 
 TEST_CASE("Cookbook: slow import past the client's patience", "[http][faults][cookbook]") {
+  // clang-format off
   // [slow-import]
   ocifake::server fake({.clock = ocifake::clock_mode::manual});
   fake.lifecycle().set(ocifake::phase::import, ocifake::progress::after(std::chrono::minutes(45)));
   // [/slow-import]
+  // clang-format on
   test::client c(fake);
   auto created = c.post(images, test::import_body());
   REQUIRE(created);
   REQUIRE(created->status == 200);
   auto id = test::str(test::json(created->body), "id");
   auto wr = created->get_header_value("opc-work-request-id");
+  // clang-format off
   // [slow-import-wait]
   fake.clock().advance(std::chrono::minutes(20));  // a client that gives up after 20 minutes ...
   CHECK(fake.find_image(id)->lifecycle_state == "IMPORTING");
   fake.clock().advance(std::chrono::minutes(25));  // ... abandons an import that was going fine
   CHECK(fake.find_image(id)->lifecycle_state == "AVAILABLE");
   // [/slow-import-wait]
+  // clang-format on
   auto w = test::json(c.get("/20160918/workRequests/" + wr)->body);
   CHECK(test::str(w, "status") == "SUCCEEDED");
 
+  // clang-format off
   // [slow-import-json]
   auto scenario = R"(
 {"name": "slow-import", "clock": "manual", "lifecycle": {"import": {"seconds": 2700}}}
 )";
   // [/slow-import-json]
+  // clang-format on
   ocifake::server from_file({.clock = ocifake::clock_mode::manual});
   from_file.apply(ocifake::scenario::parse(scenario));
   CHECK(from_file.lifecycle().get(ocifake::phase::import) == ocifake::progress::after(std::chrono::minutes(45)));
@@ -174,25 +197,30 @@ TEST_CASE("Cookbook: slow import past the client's patience", "[http][faults][co
 TEST_CASE_METHOD(test::api_fixture, "Cookbook: conflict on concurrent update", "[http][faults][cookbook]") {
   auto id = available();
   test::client other(fake);
+  // clang-format off
   // [conflicting-update]
   auto etag = c.get("/20160918/images/" + id)->get_header_value("etag");     // this client reads
   other.put("/20160918/images/" + id, R"({"displayName":"theirs"})");          // another one writes
   auto mine = c.put("/20160918/images/" + id, R"({"displayName":"mine"})", {{"if-match", etag}});
   CHECK(mine->status == 412);                                                  // NoEtagMatch
   // [/conflicting-update]
+  // clang-format on
   CHECK(test::str(test::json(mine->body), "code") == "NoEtagMatch");
   CHECK(fake.find_image(id)->display_name == "theirs");
 
+  // clang-format off
   // [injected-conflict]
   // The next UpdateImage is refused with a plain 409 Conflict, which no SDK retries.
   fake.faults().add(ocifake::fault::on("UpdateImage").times(1).error(409, "Conflict",
                                                                      "The image was changed by another request"));
   // [/injected-conflict]
+  // clang-format on
   auto refused = put(images + "/" + id, R"({"displayName":"mine"})");
   CHECK(refused.status == 409);
   CHECK(refused.code() == "Conflict");
   CHECK(fake.find_image(id)->display_name == "theirs");
 
+  // clang-format off
   // [injected-conflict-json]
   auto rule = R"(
 {"operation": "UpdateImage", "times": 1,
@@ -200,6 +228,7 @@ TEST_CASE_METHOD(test::api_fixture, "Cookbook: conflict on concurrent update", "
             "message": "The image was changed by another request"}}
 )";
   // [/injected-conflict-json]
+  // clang-format on
   CHECK(canonical(rule) == fake.faults().list().at(0).rule.to_json());
 }
 
@@ -207,15 +236,19 @@ TEST_CASE("Cookbook: flaky reads during a wait", "[http][faults][cookbook]") {
   ocifake::server fake({.clock = ocifake::clock_mode::manual, .seed = 1});
   auto instance = fake.add_instance({.compartment_id = test::compartment});
   fake.lifecycle().set(ocifake::phase::provision, ocifake::progress::polls(3));
+  // clang-format off
   // [flaky-wait]
   // While the client waits for AVAILABLE, its second and third reads get 409 IncorrectState.
   fake.faults().add(ocifake::fault::on("GetImage").skip(1).times(2).error(409, "IncorrectState"));
   // [/flaky-wait]
+  // clang-format on
+  // clang-format off
   // [flaky-503]
   // One read in five fails with 503; which ones is fixed by the server's seed and the rule's id.
   fake.faults().add(ocifake::fault::on("GetImage").id("flaky-read").probability(0.2).error(503,
                                                                                            "ServiceUnavailable"));
   // [/flaky-503]
+  // clang-format on
   test::client c(fake);
   auto id = test::str(test::json(c.post(images, test::create_body(instance))->body), "id");
   // A waiter that retries what the SDKs retry (409 IncorrectState, 429 TooManyRequests, 5xx).
@@ -237,6 +270,7 @@ TEST_CASE("Cookbook: flaky reads during a wait", "[http][faults][cookbook]") {
   CHECK(rules.at(0).fired == 2);
   CHECK(reads == static_cast<int>(3 + 1 + rules.at(0).fired + rules.at(1).fired));
 
+  // clang-format off
   // [flaky-wait-json]
   auto rules_json = R"(
 [{"operation": "GetImage", "skip": 1, "times": 2,
@@ -245,6 +279,7 @@ TEST_CASE("Cookbook: flaky reads during a wait", "[http][faults][cookbook]") {
   "action": {"type": "error", "status": 503, "code": "ServiceUnavailable"}}]
 )";
   // [/flaky-wait-json]
+  // clang-format on
   ocifake::server twin({.clock = ocifake::clock_mode::manual, .seed = 1});
   twin.faults().add_json(rules_json);
   auto twins = twin.faults().list();
@@ -255,10 +290,12 @@ TEST_CASE("Cookbook: flaky reads during a wait", "[http][faults][cookbook]") {
 
 TEST_CASE("Cookbook: hung request", "[http][faults][cookbook]") {
   ocifake::server fake;
+  // clang-format off
   // [hung-request]
   // One GetImage is accepted and never answered: only the client's own read timeout ends it.
   fake.faults().add(ocifake::fault::on("GetImage").times(1).hang());
   // [/hung-request]
+  // clang-format on
   httplib::Client c(fake.endpoint());
   c.set_read_timeout(0, 300'000);  // 300 ms, so the test is quick
   auto t0 = std::chrono::steady_clock::now();
@@ -269,16 +306,20 @@ TEST_CASE("Cookbook: hung request", "[http][faults][cookbook]") {
   REQUIRE(second);
   CHECK(second->status == 404);
 
+  // clang-format off
   // [hung-request-ms]
   // Or: no answer, and the connection closed after 30 s (a proxy's idle timeout, say).
   fake.faults().add(ocifake::fault::on("GetImage").times(1).hang(std::chrono::seconds(30)));
   // [/hung-request-ms]
+  // clang-format on
+  // clang-format off
   // [hung-request-json]
   auto rules = R"(
 [{"operation": "GetImage", "times": 1, "action": {"type": "hang"}},
  {"operation": "GetImage", "times": 1, "action": {"type": "hang", "ms": 30000}}]
 )";
   // [/hung-request-json]
+  // clang-format on
   auto list = fake.faults().list();
   auto parsed = test::json(rules).as_array();
   CHECK(canonical(boost::json::serialize(parsed[0])) == list.at(0).rule.to_json());
@@ -287,12 +328,14 @@ TEST_CASE("Cookbook: hung request", "[http][faults][cookbook]") {
 
 TEST_CASE("Cookbook: service outage window", "[http][faults][cookbook]") {
   ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  // clang-format off
   // [service-outage-window]
   // From one minute to seven minutes after the rule is added, every OCI request gets 503.
   fake.faults().add(ocifake::fault::on("*")
                         .window(std::chrono::minutes(1), std::chrono::minutes(7))
                         .error(503, "ServiceUnavailable", "The service is temporarily unavailable"));
   // [/service-outage-window]
+  // clang-format on
   test::client c(fake);
   auto status = [&] { return c.get(images + "?compartmentId=" + test::compartment)->status; };
   CHECK(status() == 200);
@@ -301,6 +344,7 @@ TEST_CASE("Cookbook: service outage window", "[http][faults][cookbook]") {
   fake.clock().advance(std::chrono::minutes(6));
   CHECK(status() == 200);
 
+  // clang-format off
   // [service-outage-window-json]
   auto rule = R"(
 {"operation": "*", "window": {"fromSeconds": 60, "toSeconds": 420},
@@ -308,11 +352,13 @@ TEST_CASE("Cookbook: service outage window", "[http][faults][cookbook]") {
             "message": "The service is temporarily unavailable"}}
 )";
   // [/service-outage-window-json]
+  // clang-format on
   CHECK(canonical(rule) == fake.faults().list().at(0).rule.to_json());
 }
 
 TEST_CASE_METHOD(test::api_fixture, "Cookbook: other production failures", "[http][faults][cookbook]") {
   auto id = available();
+  // clang-format off
   // [other-failures]
   // A proxy cuts the answer short.
   fake.faults().add(ocifake::fault::on("GetImage").times(1).truncate());
@@ -327,6 +373,7 @@ TEST_CASE_METHOD(test::api_fixture, "Cookbook: other production failures", "[htt
   // One image cannot be read.
   fake.faults().add(ocifake::fault::on("GetImage").resource(id).error(404, "NotAuthorizedOrNotFound"));
   // [/other-failures]
+  // clang-format on
   CHECK_FALSE(c.get(images + "/" + id));  // truncated
   auto listed = list();
   CHECK(listed.status == 200);
@@ -336,8 +383,9 @@ TEST_CASE_METHOD(test::api_fixture, "Cookbook: other production failures", "[htt
   CHECK(get(images + "/" + id).code() == "NotAuthorizedOrNotFound");
   CHECK(get("/20160918/workRequests?compartmentId=" + test::compartment, {{"opc-client-info", "my-tool"}}).status ==
         500);
-  auto exported = c.post(images + "/" + id + "/actions/export",
-                         R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o"})");
+  auto exported =
+      c.post(images + "/" + id + "/actions/export",
+             R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o"})");
   CHECK_FALSE(exported);
   CHECK(fake.find_image(id)->lifecycle_state == "EXPORTING");
 }

@@ -69,8 +69,7 @@ std::vector<firing> run(std::uint64_t seed, const std::vector<fault>& rules) {
 
 }  // namespace
 
-TEST_CASE("Determinism: the same seed and requests give the same firings on two fresh servers",
-          "[http][faults]") {
+TEST_CASE("Determinism: the same seed and requests give the same firings on two fresh servers", "[http][faults]") {
   auto rules = std::vector<fault>{flaky, fault::on("ListImages").id("drop").probability(0.4).reset_connection()};
   auto first = run(42, rules);
   auto second = run(42, rules);

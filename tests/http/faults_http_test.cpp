@@ -369,8 +369,7 @@ TEST_CASE_METHOD(test::api_fixture, "Faults: a header match fires only on reques
   CHECK(get(path, {{"x-test-case", "FLAKY"}}).status == 404);
 }
 
-TEST_CASE_METHOD(test::api_fixture, "Faults: a resource match fires only on requests for that OCID",
-                 "[http][faults]") {
+TEST_CASE_METHOD(test::api_fixture, "Faults: a resource match fires only on requests for that OCID", "[http][faults]") {
   auto a = available();
   auto b = available();
   fake.faults().add(fault::on("GetImage").resource(a).error(409, "IncorrectState"));
@@ -380,8 +379,7 @@ TEST_CASE_METHOD(test::api_fixture, "Faults: a resource match fires only on requ
   CHECK(put(images_path + "/" + a, R"({"displayName":"renamed"})").status == 200);
 }
 
-TEST_CASE_METHOD(test::api_fixture, "Faults: * matches every OCI operation and never the admin API",
-                 "[http][faults]") {
+TEST_CASE_METHOD(test::api_fixture, "Faults: * matches every OCI operation and never the admin API", "[http][faults]") {
   auto id = available();
   fake.faults().add(fault::on("*").error(503, "ServiceUnavailable"));
   CHECK(get(images_path + "/" + id).status == 503);

@@ -47,20 +47,20 @@ struct story {
     statuses.push_back(status(c.get("/20160918/images?compartmentId=" + test::compartment)));  // 429
     statuses.push_back(status(c.post("/20160918/images", test::create_body(instance), h)));    // 429
     fake.clock().advance(1s);
-    statuses.push_back(status(c.post("/20160918/images", test::create_body(instance), h)));    // lost
+    statuses.push_back(status(c.post("/20160918/images", test::create_body(instance), h)));  // lost
     fake.clock().advance(2s);
-    auto replay = c.post("/20160918/images", test::create_body(instance), h);                   // replayed
+    auto replay = c.post("/20160918/images", test::create_body(instance), h);  // replayed
     statuses.push_back(status(replay));
     image_id = replay ? test::str(test::json(replay->body), "id") : "";
-    for (int i = 0; i < 3; ++i)
-      statuses.push_back(status(c.get("/20160918/images/" + image_id)));  // 200, 409, 200
+    for (int i = 0; i < 3; ++i) statuses.push_back(status(c.get("/20160918/images/" + image_id)));  // 200, 409, 200
     statuses.push_back(status(c.get("/_ocifake/health")));
   }
 };
 
 }  // namespace
 
-TEST_CASE_METHOD(story, "Faults: every rule counts the requests it matched and the ones it fired on", "[http][faults]") {
+TEST_CASE_METHOD(story, "Faults: every rule counts the requests it matched and the ones it fired on",
+                 "[http][faults]") {
   CHECK(statuses == std::vector<int>{429, 429, 0, 200, 200, 409, 200, 200});
   auto all = fake.faults().list();
   REQUIRE(all.size() == 3);
@@ -238,8 +238,7 @@ TEST_CASE("Faults: rules added through the admin API act on the wire, and their 
   }
 }
 
-TEST_CASE("Faults: many concurrent clients under probability faults; every request is counted once",
-          "[http][faults]") {
+TEST_CASE("Faults: many concurrent clients under probability faults; every request is counted once", "[http][faults]") {
   ocifake::server fake({.clock = ocifake::clock_mode::manual, .seed = 21});
   auto inst = fake.add_instance({.compartment_id = test::compartment});
   fake.faults().add(fault::on("*").id("all").probability(0.2).error(503, "ServiceUnavailable"));
@@ -250,8 +249,7 @@ TEST_CASE("Faults: many concurrent clients under probability faults; every reque
   constexpr int threads = 8;
   constexpr int rounds = 15;  // three requests each
   struct tally {
-    int requests = 0, unavailable = 0, get_unavailable = 0, get_lost = 0, create_lost = 0, create_ok = 0,
-        list_ok = 0;
+    int requests = 0, unavailable = 0, get_unavailable = 0, get_lost = 0, create_lost = 0, create_ok = 0, list_ok = 0;
   };
   std::vector<tally> tallies(threads);
   std::vector<std::thread> workers;

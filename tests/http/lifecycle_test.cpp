@@ -35,7 +35,8 @@ struct fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(fixture, "lifecycle: by default PROVISIONING is shown to one read, then AVAILABLE", "[http][lifecycle]") {
+TEST_CASE_METHOD(fixture, "lifecycle: by default PROVISIONING is shown to one read, then AVAILABLE",
+                 "[http][lifecycle]") {
   auto [id, wr] = create(test::create_body(instance));
   CHECK(state(id) == "PROVISIONING");
   CHECK(state(id) == "AVAILABLE");
@@ -52,7 +53,8 @@ TEST_CASE_METHOD(fixture, "lifecycle: polls(n) shows the transitional state to n
   CHECK(state(id) == "AVAILABLE");
 }
 
-TEST_CASE_METHOD(fixture, "lifecycle: GetWorkRequest of the tracking work request counts as a read", "[http][lifecycle]") {
+TEST_CASE_METHOD(fixture, "lifecycle: GetWorkRequest of the tracking work request counts as a read",
+                 "[http][lifecycle]") {
   fake.lifecycle().set(phase::provision, progress::polls(2));
   auto [id, wr] = create(test::create_body(instance));
   auto w = work_request(wr);
@@ -88,7 +90,8 @@ TEST_CASE_METHOD(fixture, "lifecycle: immediate makes every later read see the e
   CHECK(w["operationType"] == "Import Image");
 }
 
-TEST_CASE_METHOD(fixture, "lifecycle: after(10min) on a manual clock walks percentComplete from 0 to 100", "[http][lifecycle]") {
+TEST_CASE_METHOD(fixture, "lifecycle: after(10min) on a manual clock walks percentComplete from 0 to 100",
+                 "[http][lifecycle]") {
   fake.lifecycle().set(phase::import, progress::after(10min));
   auto [id, wr] = create(test::import_body());
   CHECK(fake.work_requests().at(0).status == "ACCEPTED");
@@ -147,7 +150,8 @@ TEST_CASE_METHOD(fixture, "lifecycle: never keeps an import stuck", "[http][life
   CHECK(work_request(wr)["timeFinished"].is_null());
 }
 
-TEST_CASE_METHOD(fixture, "lifecycle: fail ends the work request FAILED with a readable error and the image DELETED", "[http][lifecycle]") {
+TEST_CASE_METHOD(fixture, "lifecycle: fail ends the work request FAILED with a readable error and the image DELETED",
+                 "[http][lifecycle]") {
   fake.lifecycle().set(phase::import, progress::fail("not a valid QCOW2 image"));
   auto [id, wr] = create(test::import_body());
   CHECK(state(id) == "DELETED");
@@ -209,13 +213,15 @@ TEST_CASE_METHOD(fixture, "lifecycle: set_for overrides one image, including its
                   ocifake::usage_error);
 }
 
-TEST_CASE_METHOD(fixture, "lifecycle: export walks AVAILABLE -> EXPORTING -> AVAILABLE with its own work request", "[http][lifecycle]") {
+TEST_CASE_METHOD(fixture, "lifecycle: export walks AVAILABLE -> EXPORTING -> AVAILABLE with its own work request",
+                 "[http][lifecycle]") {
   fake.lifecycle().set(phase::provision, progress::immediate());
   fake.lifecycle().set(phase::export_, progress::polls(1));
   auto [id, wr] = create(test::create_body(instance));
   REQUIRE(state(id) == "AVAILABLE");
-  auto r = c.post("/20160918/images/" + id + "/actions/export",
-                  R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"exports","objectName":"out.oci"})");
+  auto r = c.post(
+      "/20160918/images/" + id + "/actions/export",
+      R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"exports","objectName":"out.oci"})");
   REQUIRE(r);
   REQUIRE(r->status == 200);
   CHECK(test::str(test::json(r->body), "lifecycleState") == "EXPORTING");
@@ -240,7 +246,8 @@ TEST_CASE_METHOD(fixture, "lifecycle: a slow delete shows DISABLED until it comp
   CHECK(state(id) == "DELETED");
 }
 
-TEST_CASE_METHOD(fixture, "lifecycle: timeCreated and work-request times follow the manual clock", "[http][lifecycle]") {
+TEST_CASE_METHOD(fixture, "lifecycle: timeCreated and work-request times follow the manual clock",
+                 "[http][lifecycle]") {
   using namespace std::chrono;
   fake.clock().set(sys_days{year{2026} / 1 / 1});
   fake.lifecycle().set(phase::import, progress::after(10min));

@@ -40,7 +40,8 @@ TEST_CASE_METHOD(fixture, "ListImages answers a bare array of the compartment's 
 TEST_CASE_METHOD(fixture, "ListImages leaves out images of other compartments", "[http][list]") {
   auto mine = named("mine");
   auto other = fake.add_instance({.compartment_id = "ocid1.compartment.oc1..aaaaaaaaother"});
-  REQUIRE(post("/20160918/images", R"({"compartmentId":"ocid1.compartment.oc1..aaaaaaaaother","instanceId":")" + other + "\"}")
+  REQUIRE(post("/20160918/images",
+               R"({"compartmentId":"ocid1.compartment.oc1..aaaaaaaaother","instanceId":")" + other + "\"}")
               .status == 200);
   CHECK(test::ids_of(list().array()) == std::vector<std::string>{mine});
   CHECK(get("/20160918/images?compartmentId=ocid1.compartment.oc1..aaaaaaaaother").array().size() == 1);
@@ -53,7 +54,8 @@ TEST_CASE_METHOD(fixture, "ListImages without compartmentId is 400 MissingParame
   CHECK(r.message().find("compartmentId") != std::string::npos);
 }
 
-TEST_CASE_METHOD(fixture, "ListImages with a compartmentId that is not an OCID is 400 InvalidParameter", "[http][list]") {
+TEST_CASE_METHOD(fixture, "ListImages with a compartmentId that is not an OCID is 400 InvalidParameter",
+                 "[http][list]") {
   for (auto bad : {"", "compartment-1"}) {
     auto r = get(std::string("/20160918/images?compartmentId=") + bad);
     CHECK(r.status == 400);
@@ -112,8 +114,10 @@ TEST_CASE_METHOD(fixture, "ListImages by DISPLAYNAME keeps up with images create
 }
 
 TEST_CASE_METHOD(fixture, "ListImages refuses an unknown sortBy or sortOrder, naming it", "[http][list]") {
-  for (auto [query, field] : {std::pair{"&sortBy=NAME", "sortBy"}, {"&sortBy=displayname", "sortBy"},
-                              {"&sortOrder=DOWN", "sortOrder"}, {"&sortOrder=asc", "sortOrder"}}) {
+  for (auto [query, field] : {std::pair{"&sortBy=NAME", "sortBy"},
+                              {"&sortBy=displayname", "sortBy"},
+                              {"&sortOrder=DOWN", "sortOrder"},
+                              {"&sortOrder=asc", "sortOrder"}}) {
     INFO(query);
     auto r = list(query);
     CHECK(r.status == 400);
@@ -136,7 +140,8 @@ TEST_CASE_METHOD(fixture, "ListImages form-decodes query values: '+' and %20 are
   auto spaced = named("my image"), plus = named("a+b"), spaced2 = named("a b");
   c.http.set_url_encode(false);  // send the query exactly as written
   CHECK(test::ids_of(list("&displayName=my%20image").array()) == std::vector<std::string>{spaced});
-  CHECK(test::ids_of(list("&displayName=my+image").array()) == std::vector<std::string>{spaced});  // Python, Go, Java, CLI
+  CHECK(test::ids_of(list("&displayName=my+image").array()) ==
+        std::vector<std::string>{spaced});  // Python, Go, Java, CLI
   CHECK(test::ids_of(list("&displayName=a+b").array()) == std::vector<std::string>{spaced2});
   CHECK(test::ids_of(list("&displayName=a%2Bb").array()) == std::vector<std::string>{plus});
   CHECK(test::ids_of(list("&displayName=a%20b").array()) == std::vector<std::string>{spaced2});
@@ -145,21 +150,29 @@ TEST_CASE_METHOD(fixture, "ListImages form-decodes query values: '+' and %20 are
   CHECK(bad.code() == "InvalidParameter");
 }
 
-TEST_CASE_METHOD(fixture, "ListImages?operatingSystem=Oracle+Linux finds Oracle Linux images, as the SDKs send it", "[http][list]") {
+TEST_CASE_METHOD(fixture, "ListImages?operatingSystem=Oracle+Linux finds Oracle Linux images, as the SDKs send it",
+                 "[http][list]") {
   auto ol = named("ol");  // created from an Oracle Linux instance
-  auto imported = test::str(post("/20160918/images", test::import_body(R"("operatingSystem":"Canonical Ubuntu")")).json(), "id");
+  auto imported =
+      test::str(post("/20160918/images", test::import_body(R"("operatingSystem":"Canonical Ubuntu")")).json(), "id");
   c.http.set_url_encode(false);
   CHECK(test::ids_of(list("&operatingSystem=Oracle+Linux").array()) == std::vector<std::string>{ol});
-  CHECK(test::ids_of(list("&operatingSystem=Canonical+Ubuntu").array()) ==
-        std::vector<std::string>{imported});
+  CHECK(test::ids_of(list("&operatingSystem=Canonical+Ubuntu").array()) == std::vector<std::string>{imported});
 }
 
 TEST_CASE_METHOD(fixture, "ListImages filters by operatingSystem and operatingSystemVersion", "[http][list]") {
   auto ol8 = named("ol8");
-  auto ubuntu = test::str(post("/20160918/images", test::import_body(R"("operatingSystem":"Ubuntu","operatingSystemVersion":"22.04")")).json(), "id");
-  auto ubuntu20 = test::str(post("/20160918/images", test::import_body(R"("operatingSystem":"Ubuntu","operatingSystemVersion":"20.04")")).json(), "id");
+  auto ubuntu = test::str(
+      post("/20160918/images", test::import_body(R"("operatingSystem":"Ubuntu","operatingSystemVersion":"22.04")"))
+          .json(),
+      "id");
+  auto ubuntu20 = test::str(
+      post("/20160918/images", test::import_body(R"("operatingSystem":"Ubuntu","operatingSystemVersion":"20.04")"))
+          .json(),
+      "id");
   CHECK(test::ids_of(list("&operatingSystem=Oracle%20Linux").array()) == std::vector<std::string>{ol8});
-  CHECK(test::ids_of(list("&operatingSystem=Ubuntu&sortOrder=ASC").array()) == std::vector<std::string>{ubuntu, ubuntu20});
+  CHECK(test::ids_of(list("&operatingSystem=Ubuntu&sortOrder=ASC").array()) ==
+        std::vector<std::string>{ubuntu, ubuntu20});
   CHECK(test::ids_of(list("&operatingSystem=Ubuntu&operatingSystemVersion=20.04").array()) ==
         std::vector<std::string>{ubuntu20});
   CHECK(test::ids_of(list("&operatingSystemVersion=8").array()) == std::vector<std::string>{ol8});
@@ -189,7 +202,8 @@ TEST_CASE_METHOD(fixture, "ListImages filters by lifecycleState, case-insensitiv
   CHECK(r.message().find("lifecycleState") != std::string::npos);
 }
 
-TEST_CASE_METHOD(fixture, "ListImages shows DELETED images only when lifecycleState=DELETED asks for them", "[http][list]") {
+TEST_CASE_METHOD(fixture, "ListImages shows DELETED images only when lifecycleState=DELETED asks for them",
+                 "[http][list]") {
   auto kept = available(), gone = available();
   REQUIRE(del("/20160918/images/" + gone).status == 204);
   CHECK(test::ids_of(list().array()) == std::vector<std::string>{kept});
@@ -275,7 +289,8 @@ TEST_CASE_METHOD(fixture, "ListImages refuses a forged or altered page token wit
   CHECK(list("&limit=1&page=" + token).status == 200);
 }
 
-TEST_CASE_METHOD(fixture, "ListImages refuses a page token given for another sort, compartment or list", "[http][list]") {
+TEST_CASE_METHOD(fixture, "ListImages refuses a page token given for another sort, compartment or list",
+                 "[http][list]") {
   for (auto n : {"a", "b", "c"}) named(n);
   auto by_time = list("&limit=1").header("opc-next-page");
   auto by_name = list("&limit=1&sortBy=DISPLAYNAME").header("opc-next-page");
@@ -311,7 +326,8 @@ struct sort_case {
 
 }  // namespace
 
-TEST_CASE_METHOD(fixture, "ListImages pages through thousands of images without repeats or gaps while images are created",
+TEST_CASE_METHOD(fixture,
+                 "ListImages pages through thousands of images without repeats or gaps while images are created",
                  "[http][list][paging]") {
   fake.lifecycle().set(ocifake::phase::provision, ocifake::progress::immediate());
   std::mt19937 rng(5);
@@ -329,8 +345,9 @@ TEST_CASE_METHOD(fixture, "ListImages pages through thousands of images without 
   };
   for (int i = 0; i < 2500; ++i) make();
 
-  for (auto sc : {sort_case{"", false, true}, sort_case{"&sortOrder=ASC", false, false},
-                  sort_case{"&sortBy=DISPLAYNAME", true, false}, sort_case{"&sortBy=DISPLAYNAME&sortOrder=DESC", true, true}}) {
+  for (auto sc :
+       {sort_case{"", false, true}, sort_case{"&sortOrder=ASC", false, false},
+        sort_case{"&sortBy=DISPLAYNAME", true, false}, sort_case{"&sortBy=DISPLAYNAME&sortOrder=DESC", true, true}}) {
     INFO("sort: " << sc.query);
     std::set<std::string> before;
     for (const auto& [id, k] : keys) before.insert(id);

@@ -19,7 +19,8 @@ struct fixture : test::api_fixture {
 
 }  // namespace
 
-TEST_CASE_METHOD(fixture, "ListWorkRequests answers summaries of the compartment's work requests, newest first", "[http][workrequests]") {
+TEST_CASE_METHOD(fixture, "ListWorkRequests answers summaries of the compartment's work requests, newest first",
+                 "[http][workrequests]") {
   auto first = started(), second = started(), third = started();
   auto r = list_wrs();
   CHECK(r.status == 200);
@@ -40,8 +41,9 @@ TEST_CASE_METHOD(fixture, "ListWorkRequests filters by resourceId", "[http][work
   auto created = create();
   auto id = test::str(created.json(), "id");
   started();
-  auto exported = post("/20160918/images/" + id + "/actions/export",
-                       R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o"})");
+  auto exported =
+      post("/20160918/images/" + id + "/actions/export",
+           R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o"})");
   REQUIRE(exported.status == 200);
   auto r = list_wrs("&resourceId=" + id);
   CHECK(test::ids_of(r.array()) ==
@@ -72,7 +74,8 @@ TEST_CASE("ListWorkRequests of an unknown compartment is 404 when compartments a
   CHECK(r.code() == "NotAuthorizedOrNotFound");
 }
 
-TEST_CASE_METHOD(fixture, "ListWorkRequests refuses a limit outside 1 to 1000 and pages with opc-next-page", "[http][workrequests]") {
+TEST_CASE_METHOD(fixture, "ListWorkRequests refuses a limit outside 1 to 1000 and pages with opc-next-page",
+                 "[http][workrequests]") {
   for (auto bad : {"0", "1001", "ten", "-5"}) {
     auto r = list_wrs(std::string("&limit=") + bad);
     CHECK(r.status == 400);
@@ -100,7 +103,8 @@ TEST_CASE_METHOD(fixture, "ListWorkRequests refuses a limit outside 1 to 1000 an
   CHECK(forged.message().find("page") != std::string::npos);
 }
 
-TEST_CASE_METHOD(fixture, "ListWorkRequests does not count as a read but shows immediate phases finished", "[http][workrequests]") {
+TEST_CASE_METHOD(fixture, "ListWorkRequests does not count as a read but shows immediate phases finished",
+                 "[http][workrequests]") {
   auto polled = started();
   for (int i = 0; i < 3; ++i) CHECK(test::str(list_wrs().array().at(0), "status") == "ACCEPTED");
   CHECK(test::str(get("/20160918/workRequests/" + polled).json(), "status") == "IN_PROGRESS");
@@ -129,7 +133,8 @@ TEST_CASE_METHOD(fixture, "ListWorkRequestErrors answers the errors of a failed 
   CHECK(get("/20160918/workRequests/" + started() + "/errors").array().empty());
 }
 
-TEST_CASE_METHOD(fixture, "ListWorkRequestLogs answers the log in time order, or reversed with sortOrder=DESC", "[http][workrequests]") {
+TEST_CASE_METHOD(fixture, "ListWorkRequestLogs answers the log in time order, or reversed with sortOrder=DESC",
+                 "[http][workrequests]") {
   fake.lifecycle().set(ocifake::phase::provision, ocifake::progress::immediate());
   auto wr = started();
   auto logs = get("/20160918/workRequests/" + wr + "/logs").array();
@@ -159,7 +164,8 @@ TEST_CASE_METHOD(fixture, "ListWorkRequestLogs and Errors page with limit, in ei
     std::string page;
     for (int pages = 0;; ++pages) {
       REQUIRE(pages < 10);
-      auto r = get("/20160918/workRequests/" + wr + "/logs?limit=1&sortOrder=" + order + (page.empty() ? "" : "&page=" + page));
+      auto r = get("/20160918/workRequests/" + wr + "/logs?limit=1&sortOrder=" + order +
+                   (page.empty() ? "" : "&page=" + page));
       REQUIRE(r.status == 200);
       CHECK(r.array().size() == 1);
       for (const auto& v : r.array()) walked.push_back(v);

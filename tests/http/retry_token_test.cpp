@@ -77,7 +77,8 @@ TEST_CASE_METHOD(fixture, "CreateImage: an over-long retry token is 400 InvalidP
 }
 
 TEST_CASE_METHOD(fixture, "CreateImage: a request that failed does not consume its token", "[http][retry]") {
-  auto bad = create(R"({"compartmentId":")" + test::compartment + R"(","instanceId":"ocid1.instance.oc1.phx.aaaaaaaanope"})", "t");
+  auto bad = create(
+      R"({"compartmentId":")" + test::compartment + R"(","instanceId":"ocid1.instance.oc1.phx.aaaaaaaanope"})", "t");
   REQUIRE(bad->status == 400);
   CHECK(create(test::create_body(instance), "t")->status == 200);
   CHECK(fake.images().size() == 1);
@@ -112,9 +113,11 @@ TEST_CASE("CreateImage: concurrent requests with one token never create two imag
     for (int t = 0; t < threads; ++t)
       pool.emplace_back([&, t] {
         httplib::Client c(fake.endpoint());
-        auto r = c.Post("/20160918/images", {{"opc-retry-token", token}}, test::create_body(instance), "application/json");
-        ids[t].push_back(r && r->status == 200 ? test::str(test::json(r->body), "id")
-                                                : "failed: " + (r ? std::to_string(r->status) + r->body : httplib::to_string(r.error())));
+        auto r =
+            c.Post("/20160918/images", {{"opc-retry-token", token}}, test::create_body(instance), "application/json");
+        ids[t].push_back(r && r->status == 200
+                             ? test::str(test::json(r->body), "id")
+                             : "failed: " + (r ? std::to_string(r->status) + r->body : httplib::to_string(r.error())));
       });
     for (auto& t : pool) t.join();
   }

@@ -79,8 +79,7 @@ TEST_CASE("settle: returns at once when nothing is in flight, and on a stopped s
   CHECK(fake.settle(0ms));
 }
 
-TEST_CASE("settle: called from an on_request listener it refuses instead of waiting for itself",
-          "[http][journal]") {
+TEST_CASE("settle: called from an on_request listener it refuses instead of waiting for itself", "[http][journal]") {
   ocifake::server fake;
   std::optional<std::string> refusal;  // written by the server's thread, read after the request ends
   fake.on_request([&](const ocifake::journal_entry&) {

@@ -21,7 +21,8 @@ std::vector<std::string> names_of(const json::array& a) {
 
 }  // namespace
 
-TEST_CASE_METHOD(fixture, "AddImageShapeCompatibilityEntry without a body adds the shape without constraints", "[http][shapes]") {
+TEST_CASE_METHOD(fixture, "AddImageShapeCompatibilityEntry without a body adds the shape without constraints",
+                 "[http][shapes]") {
   auto r = put(shape("VM.Standard2.1"), "");
   INFO(r.body);
   CHECK(r.status == 200);
@@ -30,8 +31,9 @@ TEST_CASE_METHOD(fixture, "AddImageShapeCompatibilityEntry without a body adds t
 }
 
 TEST_CASE_METHOD(fixture, "AddImageShapeCompatibilityEntry keeps memory and OCPU constraints", "[http][shapes]") {
-  auto r = put(shape("VM.Standard.E4.Flex"),
-               R"({"memoryConstraints":{"minInGBs":1,"maxInGBs":1024},"ocpuConstraints":{"min":1,"max":64},"other":true})");
+  auto r =
+      put(shape("VM.Standard.E4.Flex"),
+          R"({"memoryConstraints":{"minInGBs":1,"maxInGBs":1024},"ocpuConstraints":{"min":1,"max":64},"other":true})");
   INFO(r.body);
   REQUIRE(r.status == 200);
   auto entry = r.object();
@@ -41,11 +43,13 @@ TEST_CASE_METHOD(fixture, "AddImageShapeCompatibilityEntry keeps memory and OCPU
   // A PUT of an existing shape replaces its constraints.
   auto again = put(shape("VM.Standard.E4.Flex"), R"({"ocpuConstraints":{"min":2}})");
   CHECK(again.status == 200);
-  CHECK(again.json() == json::parse(R"({"imageId":")" + id + R"(","shape":"VM.Standard.E4.Flex","ocpuConstraints":{"min":2}})"));
+  CHECK(again.json() ==
+        json::parse(R"({"imageId":")" + id + R"(","shape":"VM.Standard.E4.Flex","ocpuConstraints":{"min":2}})"));
   CHECK(get(shapes()).array().size() == 1);
 }
 
-TEST_CASE_METHOD(fixture, "AddImageShapeCompatibilityEntry refuses bad constraints, naming the field", "[http][shapes]") {
+TEST_CASE_METHOD(fixture, "AddImageShapeCompatibilityEntry refuses bad constraints, naming the field",
+                 "[http][shapes]") {
   struct row {
     std::string body, code, field;
   };
@@ -70,18 +74,21 @@ TEST_CASE_METHOD(fixture, "AddImageShapeCompatibilityEntry refuses bad constrain
   }
   CHECK(get(shapes()).array().empty());
   // Equal bounds and zero are fine.
-  CHECK(put(shape("VM.Standard2.1"), R"({"memoryConstraints":{"minInGBs":0,"maxInGBs":0},"ocpuConstraints":{"min":2,"max":2}})")
+  CHECK(put(shape("VM.Standard2.1"),
+            R"({"memoryConstraints":{"minInGBs":0,"maxInGBs":0},"ocpuConstraints":{"min":2,"max":2}})")
             .status == 200);
 }
 
-TEST_CASE_METHOD(fixture, "AddImageShapeCompatibilityEntry refuses a shape name over 255 characters", "[http][shapes]") {
+TEST_CASE_METHOD(fixture, "AddImageShapeCompatibilityEntry refuses a shape name over 255 characters",
+                 "[http][shapes]") {
   auto r = put(shape(std::string(256, 's')), "");
   CHECK(r.status == 400);
   CHECK(r.code() == "InvalidParameter");
   CHECK(r.message().find("shapeName") != std::string::npos);
 }
 
-TEST_CASE_METHOD(fixture, "GetImageShapeCompatibilityEntry of a shape the image does not list is 404", "[http][shapes]") {
+TEST_CASE_METHOD(fixture, "GetImageShapeCompatibilityEntry of a shape the image does not list is 404",
+                 "[http][shapes]") {
   auto r = get(shape("VM.Standard2.1"));
   CHECK(r.status == 404);
   CHECK(r.code() == "NotAuthorizedOrNotFound");
@@ -99,7 +106,8 @@ TEST_CASE_METHOD(fixture, "RemoveImageShapeCompatibilityEntry answers 204; the s
   CHECK(again.code() == "NotAuthorizedOrNotFound");
 }
 
-TEST_CASE_METHOD(fixture, "ListImageShapeCompatibilityEntries answers the entries in shape-name order", "[http][shapes]") {
+TEST_CASE_METHOD(fixture, "ListImageShapeCompatibilityEntries answers the entries in shape-name order",
+                 "[http][shapes]") {
   for (auto s : {"VM.Standard2.1", "BM.Standard3.64", "VM.Standard.E4.Flex"}) REQUIRE(put(shape(s), "").status == 200);
   auto r = get(shapes());
   CHECK(r.status == 200);

@@ -113,8 +113,7 @@ TEST_CASE("shutdown: 1,000 start/stop cycles leak no threads and no descriptors"
   CHECK(descriptors_now() == fds_before);
 }
 
-TEST_CASE("shutdown: a client that leaves during a hang frees the worker for the next request",
-          "[http][shutdown]") {
+TEST_CASE("shutdown: a client that leaves during a hang frees the worker for the next request", "[http][shutdown]") {
   // One worker: if the hung request kept it, nothing else could be served.
   ocifake::server fake({.max_workers = 1});
   fake.faults().add(ocifake::fault::on("GetImage").id("hang").times(2).hang());

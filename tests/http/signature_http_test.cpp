@@ -141,14 +141,15 @@ TEST_CASE("Signatures over HTTP: a signed request sent to another path is refuse
 TEST_CASE("Signatures over HTTP: a date more than 5 minutes off the real clock is refused", "[signature][http]") {
   signed_fixture f;
   const auto now = std::chrono::system_clock::now();
-  require_not_authenticated(f.send(f.sign("GET", images + "?compartmentId=" + test::compartment, {},
-                                          sign_options{}.at(now - 6min))),
-                            "date is more than 5 minutes from the server clock");
-  require_not_authenticated(f.send(f.sign("GET", images + "?compartmentId=" + test::compartment, {},
-                                          sign_options{}.at(now + 6min))),
-                            "more than 5 minutes");
-  CHECK(f.send(f.sign("GET", images + "?compartmentId=" + test::compartment, {}, sign_options{}.at(now - 4min)))
-            .status == 200);
+  require_not_authenticated(
+      f.send(f.sign("GET", images + "?compartmentId=" + test::compartment, {}, sign_options{}.at(now - 6min))),
+      "date is more than 5 minutes from the server clock");
+  require_not_authenticated(
+      f.send(f.sign("GET", images + "?compartmentId=" + test::compartment, {}, sign_options{}.at(now + 6min))),
+      "more than 5 minutes");
+  CHECK(
+      f.send(f.sign("GET", images + "?compartmentId=" + test::compartment, {}, sign_options{}.at(now - 4min))).status ==
+      200);
 }
 
 TEST_CASE("Signatures over HTTP: the date is checked against the real clock, not a manual fake clock",

@@ -14,10 +14,12 @@ using fixture = test::api_fixture;
 std::string path(const std::string& id) { return "/20160918/images/" + id; }
 }  // namespace
 
-TEST_CASE_METHOD(fixture, "UpdateImage changes displayName, operatingSystem, version and tags, with a new etag", "[http][update]") {
+TEST_CASE_METHOD(fixture, "UpdateImage changes displayName, operatingSystem, version and tags, with a new etag",
+                 "[http][update]") {
   auto id = available(R"("freeformTags":{"old":"1"},"definedTags":{"Ops":{"CostCenter":"1"}})");
   auto etag = etag_of(id);
-  auto r = put(path(id), R"({"displayName":"renamed","operatingSystem":"Oracle Linux Custom","operatingSystemVersion":"8.9",
+  auto r =
+      put(path(id), R"({"displayName":"renamed","operatingSystem":"Oracle Linux Custom","operatingSystemVersion":"8.9",
                            "freeformTags":{"env":"prod"},"definedTags":{"Ops":{"Owner":"me"}}})");
   INFO(r.body);
   REQUIRE(r.status == 200);
@@ -55,7 +57,9 @@ TEST_CASE_METHOD(fixture, "UpdateImage with nothing to change keeps the etag", "
   CHECK(r.header("etag") == etag);
 }
 
-TEST_CASE_METHOD(fixture, "UpdateImage with a matching if-match applies; a stale one is 412 NoEtagMatch and changes nothing", "[http][update]") {
+TEST_CASE_METHOD(fixture,
+                 "UpdateImage with a matching if-match applies; a stale one is 412 NoEtagMatch and changes nothing",
+                 "[http][update]") {
   auto id = available(R"("displayName":"v1")");
   auto etag = etag_of(id);
   auto ok = put(path(id), R"({"displayName":"v2"})", {{"if-match", etag}});
@@ -67,7 +71,8 @@ TEST_CASE_METHOD(fixture, "UpdateImage with a matching if-match applies; a stale
   CHECK(fake.find_image(id)->display_name == "v2");
 }
 
-TEST_CASE_METHOD(fixture, "UpdateImage: of many concurrent updates with one if-match exactly one applies", "[http][update][etag]") {
+TEST_CASE_METHOD(fixture, "UpdateImage: of many concurrent updates with one if-match exactly one applies",
+                 "[http][update][etag]") {
   auto id = available();
   auto etag = etag_of(id);
   constexpr int threads = 16;
@@ -91,7 +96,8 @@ TEST_CASE_METHOD(fixture, "UpdateImage: of many concurrent updates with one if-m
   CHECK(name.rfind("writer-", 0) == 0);
 }
 
-TEST_CASE_METHOD(fixture, "UpdateImage refuses each invalid body, naming the field, and changes nothing", "[http][update]") {
+TEST_CASE_METHOD(fixture, "UpdateImage refuses each invalid body, naming the field, and changes nothing",
+                 "[http][update]") {
   auto id = available(R"("displayName":"kept")");
   auto etag = etag_of(id);
   struct row {
@@ -146,7 +152,8 @@ TEST_CASE_METHOD(fixture, "UpdateImage of an unknown or DELETED image is 404", "
   CHECK(r.code() == "NotAuthorizedOrNotFound");
 }
 
-TEST_CASE_METHOD(fixture, "UpdateImage: the same retry token and body replays; another body is 409 Conflict", "[http][update][retry]") {
+TEST_CASE_METHOD(fixture, "UpdateImage: the same retry token and body replays; another body is 409 Conflict",
+                 "[http][update][retry]") {
   auto id = available();
   auto first = put(path(id), R"({"displayName":"one"})", {{"opc-retry-token", "upd-1"}});
   REQUIRE(first.status == 200);
@@ -163,7 +170,8 @@ TEST_CASE_METHOD(fixture, "UpdateImage: the same retry token and body replays; a
 
 // ---------------------------------------------------------------- DeleteImage
 
-TEST_CASE_METHOD(fixture, "DeleteImage answers 204 with no body; the image then answers GetImage 200 DELETED", "[http][delete]") {
+TEST_CASE_METHOD(fixture, "DeleteImage answers 204 with no body; the image then answers GetImage 200 DELETED",
+                 "[http][delete]") {
   auto id = available();
   auto r = del(path(id));
   CHECK(r.status == 204);
@@ -184,7 +192,8 @@ TEST_CASE_METHOD(fixture, "DeleteImage of a DELETED or unknown image is 404", "[
   CHECK(del(path("ocid1.image.oc1.phx.aaaaaaaamissing")).status == 404);
 }
 
-TEST_CASE_METHOD(fixture, "DeleteImage is 409 IncorrectState while PROVISIONING, IMPORTING or EXPORTING", "[http][delete]") {
+TEST_CASE_METHOD(fixture, "DeleteImage is 409 IncorrectState while PROVISIONING, IMPORTING or EXPORTING",
+                 "[http][delete]") {
   fake.lifecycle().set(ocifake::phase::provision, ocifake::progress::never());
   fake.lifecycle().set(ocifake::phase::import, ocifake::progress::never());
   fake.lifecycle().set(ocifake::phase::export_, ocifake::progress::never());
@@ -195,7 +204,8 @@ TEST_CASE_METHOD(fixture, "DeleteImage is 409 IncorrectState while PROVISIONING,
   REQUIRE(post(path(exporting) + "/actions/export",
                R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"b","objectName":"o"})")
               .status == 200);
-  for (const auto& [id, state] : {std::pair{provisioning, "PROVISIONING"}, {importing, "IMPORTING"}, {exporting, "EXPORTING"}}) {
+  for (const auto& [id, state] :
+       {std::pair{provisioning, "PROVISIONING"}, {importing, "IMPORTING"}, {exporting, "EXPORTING"}}) {
     INFO(state);
     auto r = del(path(id));
     CHECK(r.status == 409);
@@ -215,7 +225,8 @@ TEST_CASE_METHOD(fixture, "DeleteImage honours if-match", "[http][delete]") {
   CHECK(state_of(id) == "DELETED");
 }
 
-TEST_CASE_METHOD(fixture, "DeleteImage with a slower progression shows DISABLED until the deletion completes", "[http][delete]") {
+TEST_CASE_METHOD(fixture, "DeleteImage with a slower progression shows DISABLED until the deletion completes",
+                 "[http][delete]") {
   auto id = available();
   fake.lifecycle().set(ocifake::phase::delete_, ocifake::progress::polls(2));
   REQUIRE(del(path(id)).status == 204);
@@ -234,14 +245,16 @@ TEST_CASE_METHOD(fixture, "DeleteImage with a slower progression shows DISABLED 
   CHECK(state_of(timed) == "DELETED");
 }
 
-TEST_CASE_METHOD(fixture, "DeleteImage: a CreateImage retry token of the deleted image is 409 InvalidatedRetryToken", "[http][delete][retry]") {
+TEST_CASE_METHOD(fixture, "DeleteImage: a CreateImage retry token of the deleted image is 409 InvalidatedRetryToken",
+                 "[http][delete][retry]") {
   auto first = post("/20160918/images", test::create_body(instance), {{"opc-retry-token", "create-then-delete"}});
   REQUIRE(first.status == 200);
   auto id = test::str(first.json(), "id");
   REQUIRE(state_of(id) == "PROVISIONING");
   REQUIRE(state_of(id) == "AVAILABLE");
   // Before the delete the token replays.
-  CHECK(post("/20160918/images", test::create_body(instance), {{"opc-retry-token", "create-then-delete"}}).status == 200);
+  CHECK(post("/20160918/images", test::create_body(instance), {{"opc-retry-token", "create-then-delete"}}).status ==
+        200);
   REQUIRE(del(path(id)).status == 204);
   auto r = post("/20160918/images", test::create_body(instance), {{"opc-retry-token", "create-then-delete"}});
   CHECK(r.status == 409);

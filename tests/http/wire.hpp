@@ -22,10 +22,10 @@ namespace test {
 
 // Everything one request got back over a fresh connection.
 struct wire_reply {
-  std::string bytes;      // every byte that arrived, headers included
-  bool eof = false;       // the server closed its side (FIN)
-  int error = 0;          // errno of the read that failed (ECONNRESET for a RST); 0 otherwise
-  bool timed_out = false; // neither data nor end within the timeout
+  std::string bytes;       // every byte that arrived, headers included
+  bool eof = false;        // the server closed its side (FIN)
+  int error = 0;           // errno of the read that failed (ECONNRESET for a RST); 0 otherwise
+  bool timed_out = false;  // neither data nor end within the timeout
 
   std::string head() const { return bytes.substr(0, bytes.find("\r\n\r\n")); }
   std::string body() const {
@@ -104,9 +104,7 @@ inline wire_reply exchange(std::uint16_t port, const std::string& request,
 }
 
 // A GET with nothing but the headers HTTP/1.1 needs; the connection is left for the server to end.
-inline std::string raw_get(const std::string& path) {
-  return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-}
+inline std::string raw_get(const std::string& path) { return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"; }
 
 inline std::string raw_post(const std::string& path, const std::string& body) {
   return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: " +
@@ -115,8 +113,7 @@ inline std::string raw_post(const std::string& path, const std::string& body) {
 
 // Polls `done` until it holds or `limit` passes; true when it held. For state the server changes
 // on its own threads, which offer no event to wait on (a request that is hanging, say).
-inline bool eventually(const std::function<bool()>& done,
-                       std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+inline bool eventually(const std::function<bool()>& done, std::chrono::milliseconds limit = std::chrono::seconds(5)) {
   auto deadline = std::chrono::steady_clock::now() + limit;
   while (!done()) {
     if (std::chrono::steady_clock::now() >= deadline) return false;

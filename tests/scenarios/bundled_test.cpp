@@ -37,9 +37,9 @@ std::string read(const fs::path& p) {
 TEST_CASE("bundled scenarios: at least the nine documented failure modes are there", "[scenarios]") {
   std::set<std::string> names;
   for (const auto& f : bundled()) names.insert(f.stem().string());
-  for (const char* expected : {"lost-create-response", "throttling-storm", "transient-incorrect-state", "slow-import",
-                               "failed-import", "stuck-export", "conflicting-update", "service-outage-window",
-                               "hung-get-image"})
+  for (const char* expected :
+       {"lost-create-response", "throttling-storm", "transient-incorrect-state", "slow-import", "failed-import",
+        "stuck-export", "conflicting-update", "service-outage-window", "hung-get-image"})
     CHECK(names.count(expected));
 }
 

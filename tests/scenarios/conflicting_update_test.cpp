@@ -25,8 +25,8 @@ namespace naive {
 void add_tag(demo::oci_client& oci, const std::string& key, const std::string& value) {
   auto current = oci.get("/20160918/images/" + image);
   if (!current.ok()) throw demo::gave_up("GetImage: " + current.describe());
-  auto updated = oci.put("/20160918/images/" + image, with_tag(current, key, value),
-                         {{"if-match", current.header("etag")}});
+  auto updated =
+      oci.put("/20160918/images/" + image, with_tag(current, key, value), {{"if-match", current.header("etag")}});
   if (!updated.ok()) throw demo::gave_up("UpdateImage: " + updated.describe());
 }
 
@@ -40,8 +40,8 @@ void add_tag(demo::oci_client& oci, const std::string& key, const std::string& v
   for (int attempt = 1; attempt <= 5; ++attempt) {
     auto current = oci.get("/20160918/images/" + image);
     if (!current.ok()) throw demo::gave_up("GetImage: " + current.describe());
-    auto updated = oci.put("/20160918/images/" + image, with_tag(current, key, value),
-                           {{"if-match", current.header("etag")}});
+    auto updated =
+        oci.put("/20160918/images/" + image, with_tag(current, key, value), {{"if-match", current.header("etag")}});
     if (updated.ok()) return;
     if (updated.status != 412) throw demo::gave_up("UpdateImage: " + updated.describe());
   }
@@ -56,7 +56,8 @@ TEST_CASE("conflicting-update: a client that gives up on 412 leaves the image un
   auto fake = demo::start("conflicting-update");
   demo::oci_client oci(fake->endpoint());
 
-  REQUIRE_THROWS_WITH(naive::add_tag(oci, "release", "2026.01"), catch_compat::Contains("UpdateImage: 412 NoEtagMatch"));
+  REQUIRE_THROWS_WITH(naive::add_tag(oci, "release", "2026.01"),
+                      catch_compat::Contains("UpdateImage: 412 NoEtagMatch"));
   auto tags = fake->find_image(image)->freeform_tags;
   CHECK(tags.count("release") == 0);
 }

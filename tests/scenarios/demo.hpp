@@ -140,8 +140,8 @@ inline std::unique_ptr<ocifake::server> start(const std::string& name) {
 
 // The request bodies the demos send.
 inline std::string create_from_instance(const std::string& display_name) {
-  return json::serialize(json::object{
-      {"compartmentId", compartment}, {"instanceId", instance}, {"displayName", display_name}});
+  return json::serialize(
+      json::object{{"compartmentId", compartment}, {"instanceId", instance}, {"displayName", display_name}});
 }
 
 inline std::string import_from_object(const std::string& object, const std::string& display_name) {

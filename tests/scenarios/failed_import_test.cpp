@@ -33,8 +33,8 @@ void wait_for_import(demo::oci_client& oci, const started_import& import, const 
     if (state == "AVAILABLE") return;
     sleep(1min);
   }
-  throw demo::gave_up("timed out after 30 minutes waiting for image " + import.image +
-                      " to become AVAILABLE (it is " + state + ")");
+  throw demo::gave_up("timed out after 30 minutes waiting for image " + import.image + " to become AVAILABLE (it is " +
+                      state + ")");
 }
 
 }  // namespace naive
@@ -56,8 +56,8 @@ void wait_for_import(demo::oci_client& oci, const started_import& import, const 
         for (const auto& e : list.as_array())
           reasons += " " + std::string(e.at("code").as_string()) + ": " + std::string(e.at("message").as_string());
       }
-      throw demo::gave_up("import of image " + import.image + " failed (work request " + import.work_request + "):" +
-                          (reasons.empty() ? " no reason given" : reasons));
+      throw demo::gave_up("import of image " + import.image + " failed (work request " + import.work_request +
+                          "):" + (reasons.empty() ? " no reason given" : reasons));
     }
     sleep(1min);
   }
@@ -85,9 +85,10 @@ TEST_CASE("failed-import: a client that follows the work request reports the rea
   auto import = start_import(oci);
   auto started = fake->clock().now();
 
-  REQUIRE_THROWS_WITH(right::wait_for_import(oci, import, demo::fake_time(*fake)),
-                      catch_compat::Contains("ImageImportFailed: The object is not a valid QCOW2 image: bad magic number") &&
-                          catch_compat::Contains(import.work_request));
+  REQUIRE_THROWS_WITH(
+      right::wait_for_import(oci, import, demo::fake_time(*fake)),
+      catch_compat::Contains("ImageImportFailed: The object is not a valid QCOW2 image: bad magic number") &&
+          catch_compat::Contains(import.work_request));
   CHECK(fake->clock().now() - started < 1min);
   CHECK(fake->find_image(import.image)->lifecycle_state == "DELETED");
   demo::check_diagram(*fake, "failed-import");

@@ -65,7 +65,7 @@ TEST_CASE("hung-get-image: a client with a short timeout retries the read and ca
   auto reads = fake->journal("GetImage");
   REQUIRE(reads.size() == 2);
   // In the order they arrived, though the hung read was written to the journal last.
-  CHECK(reads[0].status == 0);  // the read that hung
+  CHECK(reads[0].status == 0);    // the read that hung
   CHECK(reads[1].status == 200);  // the retry
   demo::check_diagram(*fake, "hung-get-image");
 }

@@ -67,8 +67,7 @@ void wait(demo::oci_client& oci, const started_create& create, const demo::sleep
 
 }  // namespace
 
-TEST_CASE("service-outage-window: a client that aborts on the first 503 abandons an image being made",
-          "[scenarios]") {
+TEST_CASE("service-outage-window: a client that aborts on the first 503 abandons an image being made", "[scenarios]") {
   auto fake = demo::start("service-outage-window");
   demo::oci_client oci(fake->endpoint());
   auto create = create_image(oci);

@@ -63,8 +63,7 @@ TEST_CASE("stuck-export: a client with no deadline waits until the CI job is kil
   CHECK(fake->find_image(image)->lifecycle_state == "EXPORTING");
 }
 
-TEST_CASE("stuck-export: a client that watches the work request stops within the hour and names it",
-          "[scenarios]") {
+TEST_CASE("stuck-export: a client that watches the work request stops within the hour and names it", "[scenarios]") {
   auto fake = demo::start("stuck-export");
   demo::oci_client oci(fake->endpoint());
   auto started = fake->clock().now();

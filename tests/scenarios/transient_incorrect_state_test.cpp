@@ -38,8 +38,8 @@ void wait_until_available(demo::oci_client& oci, const std::string& image, const
   int errors_in_a_row = 0;
   for (int poll = 0; poll < 360; ++poll) {
     auto a = oci.get("/20160918/images/" + image);
-    bool transient = a.status == 0 || a.status == 429 || a.status >= 500 ||
-                     (a.status == 409 && a.field("code") == "IncorrectState");
+    bool transient =
+        a.status == 0 || a.status == 429 || a.status >= 500 || (a.status == 409 && a.field("code") == "IncorrectState");
     if (transient) {
       if (++errors_in_a_row == 5) throw demo::gave_up("GetImage: " + a.describe() + " five times in a row");
     } else if (!a.ok()) {
@@ -69,7 +69,8 @@ TEST_CASE("transient-incorrect-state: a waiter that treats 409 as fatal gives up
   // Nothing was wrong with the image: a few more reads and it is AVAILABLE.
   demo::oci_client later(fake->endpoint());
   std::string state;
-  for (int i = 0; i < 10 && state != "AVAILABLE"; ++i) state = later.get("/20160918/images/" + image).field("lifecycleState");
+  for (int i = 0; i < 10 && state != "AVAILABLE"; ++i)
+    state = later.get("/20160918/images/" + image).field("lifecycleState");
   CHECK(state == "AVAILABLE");
 }
 

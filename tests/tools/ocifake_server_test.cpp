@@ -107,8 +107,10 @@ public:
       drain_stderr(20ms);  // a child blocked on a full stderr pipe would never exit
       int st = 0;
       pid_t r = ::waitpid(pid_, &st, WNOHANG);
-      if (r == pid_) status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-      else if (std::chrono::steady_clock::now() > deadline) return -1;
+      if (r == pid_)
+        status_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      else if (std::chrono::steady_clock::now() > deadline)
+        return -1;
     }
     drain_stderr(0ms);
     return *status_;
@@ -178,7 +180,8 @@ std::vector<std::string> lines_of(const std::string& text) {
 std::string public_key_pem() {
   EVP_PKEY* pkey = EVP_RSA_gen(2048);
   REQUIRE(pkey);
-  OSSL_ENCODER_CTX* ctx = OSSL_ENCODER_CTX_new_for_pkey(pkey, EVP_PKEY_PUBLIC_KEY, "PEM", "SubjectPublicKeyInfo", nullptr);
+  OSSL_ENCODER_CTX* ctx =
+      OSSL_ENCODER_CTX_new_for_pkey(pkey, EVP_PKEY_PUBLIC_KEY, "PEM", "SubjectPublicKeyInfo", nullptr);
   unsigned char* data = nullptr;
   std::size_t len = 0;
   REQUIRE((ctx && OSSL_ENCODER_to_data(ctx, &data, &len) == 1));
@@ -249,10 +252,17 @@ TEST_CASE("ocifake-server: a plain server takes every bundled scenario over the 
 }
 
 TEST_CASE("ocifake-server: usage mistakes exit 2 with the usage", "[tools]") {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--bogus"}, {"--port"}, {"--port", "http"}, {"--port", "70000"}, {"--clock", "fast"},
-           {"--log-format", "xml"}, {"--seed", "-1"}, {"--quiet=yes"}, {"--verify-signatures"},
-           {"--public-key", "key.pem"}, {"extra"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--bogus"},
+                                                                {"--port"},
+                                                                {"--port", "http"},
+                                                                {"--port", "70000"},
+                                                                {"--clock", "fast"},
+                                                                {"--log-format", "xml"},
+                                                                {"--seed", "-1"},
+                                                                {"--quiet=yes"},
+                                                                {"--verify-signatures"},
+                                                                {"--public-key", "key.pem"},
+                                                                {"extra"}}) {
     INFO(args[0]);
     auto r = run(args);
     CHECK(r.status == 2);
@@ -300,8 +310,7 @@ TEST_CASE("ocifake-server: each flag takes its value after a space or an equals 
   CHECK(server.wait() == 0);
 }
 
-TEST_CASE("ocifake-server: a host that is not loopback needs --allow-remote, and that needs --admin-token",
-          "[tools]") {
+TEST_CASE("ocifake-server: a host that is not loopback needs --allow-remote, and that needs --admin-token", "[tools]") {
   auto r = run({"--host", "0.0.0.0"});
   CHECK(r.status == 2);
   CHECK_THAT(r.err, catch_compat::Contains("refusing --host 0.0.0.0") && catch_compat::Contains("--allow-remote"));
@@ -325,7 +334,8 @@ TEST_CASE("ocifake-server: serves the scenarios it was given, logs each request,
   auto doc = json::parse(state->body);
   CHECK(doc.at("clock") == "manual");
   CHECK(doc.at("instances").as_array().size() == 1);
-  auto body = R"({"compartmentId": "ocid1.compartment.oc1..aaaaaaaademo", "instanceId": "ocid1.instance.oc1.phx.aaaaaaaademo"})";
+  auto body =
+      R"({"compartmentId": "ocid1.compartment.oc1..aaaaaaaademo", "instanceId": "ocid1.instance.oc1.phx.aaaaaaaademo"})";
   httplib::Headers token{{"opc-retry-token", "cli-test"}};
   CHECK_FALSE(c.Post("/20160918/images", token, body, "application/json"));  // the lost answer
   auto again = c.Post("/20160918/images", token, body, "application/json");
@@ -344,7 +354,8 @@ TEST_CASE("ocifake-server: serves the scenarios it was given, logs each request,
   auto log = lines_of(server.stderr_text());
   CHECK_THAT(server.stderr_text(), catch_compat::Contains("loaded scenario lost-create-response"));
   auto count = [&](const std::string& needle) {
-    return std::count_if(log.begin(), log.end(), [&](const std::string& l) { return l.find(needle) != std::string::npos; });
+    return std::count_if(log.begin(), log.end(),
+                         [&](const std::string& l) { return l.find(needle) != std::string::npos; });
   };
   CHECK(count("GET /_ocifake/health Admin -> 200") == 1);
   CHECK(count("CreateImage -> no answer") == 1);

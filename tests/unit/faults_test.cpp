@@ -134,12 +134,11 @@ const ocifake::fault_status& status_of(const std::vector<ocifake::fault_status>&
 
 TEST_CASE("operation_names lists the fifteen operations the fake serves", "[faults]") {
   const auto& names = ocifake::operation_names();
-  CHECK(names == std::vector<std::string>{
-                     "CreateImage", "GetImage", "ListImages", "UpdateImage", "DeleteImage", "ExportImage",
-                     "ChangeImageCompartment", "ListImageShapeCompatibilityEntries",
-                     "GetImageShapeCompatibilityEntry", "AddImageShapeCompatibilityEntry",
-                     "RemoveImageShapeCompatibilityEntry", "GetWorkRequest", "ListWorkRequests",
-                     "ListWorkRequestErrors", "ListWorkRequestLogs"});
+  CHECK(names == std::vector<std::string>{"CreateImage", "GetImage", "ListImages", "UpdateImage", "DeleteImage",
+                                          "ExportImage", "ChangeImageCompartment", "ListImageShapeCompatibilityEntries",
+                                          "GetImageShapeCompatibilityEntry", "AddImageShapeCompatibilityEntry",
+                                          "RemoveImageShapeCompatibilityEntry", "GetWorkRequest", "ListWorkRequests",
+                                          "ListWorkRequestErrors", "ListWorkRequestLogs"});
 }
 
 TEST_CASE("Actions and timings print as the rule JSON spells them", "[faults]") {
@@ -182,11 +181,12 @@ TEST_CASE("The builder sets match, trigger, timing and action", "[faults]") {
   CHECK(f.code() == "ServiceUnavailable");
   CHECK(f.message() == "try later");
   CHECK(f.retry_after() == 3);
-  CHECK(f.to_json() ==
-        R"({"id":"flaky","operation":"GetImage","resource":")" + image +
-            R"(","header":{"opc-retry-token":"t1"},"skip":1,"times":2,"probability":0.5,)"
-            R"("window":{"fromSeconds":1,"toSeconds":90},"timing":"afterCommit",)"
-            R"("action":{"type":"error","status":503,"code":"ServiceUnavailable","message":"try later","retryAfter":3}})");
+  CHECK(
+      f.to_json() ==
+      R"({"id":"flaky","operation":"GetImage","resource":")" + image +
+          R"(","header":{"opc-retry-token":"t1"},"skip":1,"times":2,"probability":0.5,)"
+          R"("window":{"fromSeconds":1,"toSeconds":90},"timing":"afterCommit",)"
+          R"("action":{"type":"error","status":503,"code":"ServiceUnavailable","message":"try later","retryAfter":3}})");
 }
 
 TEST_CASE("A later action replaces the earlier one with all its parameters", "[faults]") {
@@ -248,7 +248,8 @@ TEST_CASE("Every action has a canonical JSON form that reads back to the same ru
 
 TEST_CASE("The rule JSON reads every field", "[faults]") {
   auto f = fault::from_json(R"({
-    "id": "lost-create", "operation": ["CreateImage", "ExportImage"], "resource": ")" + image + R"(",
+    "id": "lost-create", "operation": ["CreateImage", "ExportImage"], "resource": ")" +
+                            image + R"(",
     "header": {"opc-retry-token": "abc"}, "skip": 2, "times": 1, "probability": 0.25,
     "window": {"fromSeconds": 0, "toSeconds": 2.5}, "timing": "afterCommit",
     "action": {"type": "error", "status": 500, "code": "InternalServerError", "message": "boom", "retryAfter": 7}
@@ -293,8 +294,7 @@ TEST_CASE("Timing: truncate and slowBody always act after the commit; the rest d
   CHECK(json_refusal(R"({"operation": "GetImage", "action": {"type": "truncate"}})") == "accepted");
   CHECK(json_refusal(R"({"operation": "GetImage", "timing": "afterCommit", "action": {"type": "truncate"}})") ==
         "accepted");
-  CHECK(json_refusal(R"({"operation": "GetImage", "timing": "before", "action": {"type": "truncate"}})") ==
-        "$.timing");
+  CHECK(json_refusal(R"({"operation": "GetImage", "timing": "before", "action": {"type": "truncate"}})") == "$.timing");
   CHECK(json_refusal(R"({"operation": "GetImage", "timing": "before", "action": {"type": "slowBody", "ms": 5}})") ==
         "$.timing");
   CHECK(add_refusal(fault::on("GetImage").before().truncate()) == ".before()");
@@ -307,7 +307,9 @@ TEST_CASE("Timing: truncate and slowBody always act after the commit; the rest d
 TEST_CASE("Every mistake in the rule JSON names its JSON path", "[faults]") {
   const std::string reset = R"("action": {"type": "reset"})";
   auto rule = [&](const std::string& fields) { return "{\"operation\": \"GetImage\", " + fields + "}"; };
-  auto with_action = [&](const std::string& action) { return R"({"operation": "GetImage", "action": )" + action + "}"; };
+  auto with_action = [&](const std::string& action) {
+    return R"({"operation": "GetImage", "action": )" + action + "}";
+  };
 
   const std::vector<std::pair<std::string, std::string>> cases{
       // the document
@@ -432,8 +434,9 @@ TEST_CASE("A rule built in C++ is refused in C++ terms, naming the builder call"
     fault_engine e(1, c.clk);
     e.add(fault::on("GetImages").reset_connection());
   });
-  CHECK_THAT(wrong_name, catch_compat::StartsWith(R"(fault::on("GetImages"): fault::on(): an OCI operation name or "*"; )"
-                                                  R"(got "GetImages" (did you mean "GetImage"?); the names are CreateImage,)"));
+  CHECK_THAT(wrong_name,
+             catch_compat::StartsWith(R"(fault::on("GetImages"): fault::on(): an OCI operation name or "*"; )"
+                                      R"(got "GetImages" (did you mean "GetImage"?); the names are CreateImage,)"));
   auto slow_before = message_of([] {
     test_clock c;
     fault_engine e(1, c.clk);
@@ -445,13 +448,14 @@ TEST_CASE("A rule built in C++ is refused in C++ terms, naming the builder call"
 
 TEST_CASE("Mistakes in the rule JSON say what was refused, and did you mean", "[faults]") {
   auto refused = [](const std::string& json) { return message_of([&] { fault::from_json(json); }); };
-  CHECK(refused(R"({"operation": "GetImages", "action": {"type": "reset"}})") ==
-        R"(<rule>: $.operation: an OCI operation name or "*"; got "GetImages" (did you mean "GetImage"?); the names are )" +
-            [] {
-              std::string s;
-              for (const auto& n : ocifake::operation_names()) s += (s.empty() ? "" : ", ") + n;
-              return s;
-            }());
+  CHECK(
+      refused(R"({"operation": "GetImages", "action": {"type": "reset"}})") ==
+      R"(<rule>: $.operation: an OCI operation name or "*"; got "GetImages" (did you mean "GetImage"?); the names are )" +
+          [] {
+            std::string s;
+            for (const auto& n : ocifake::operation_names()) s += (s.empty() ? "" : ", ") + n;
+            return s;
+          }());
   CHECK(refused(R"({"operation": "GetImage", "tims": 2, "action": {"type": "reset"}})") ==
         R"(<rule>: $.tims: a known key (did you mean "times"?); the keys here are id, operation, resource, header, )"
         R"(skip, times, probability, window, timing, action)");
@@ -469,8 +473,9 @@ TEST_CASE("Mistakes in the rule JSON say what was refused, and did you mean", "[
 TEST_CASE("A key given twice in a rule is refused", "[faults]") {
   CHECK(json_refusal(R"({"operation": "GetImage", "times": 1, "times": 2, "action": {"type": "reset"}})") == "$.times");
   CHECK(json_refusal(R"({"operation": "GetImage", "action": {"type": "delay", "ms": 1, "ms": 2}})") == "$.action.ms");
-  CHECK(message_of([] { fault::from_json(R"({"operation": "GetImage", "times": 1, "times": 2, "action": {"type": "reset"}})"); }) ==
-        "<rule>: $.times: a key that appears once in its object (it appears again at line 1, column 39)");
+  CHECK(message_of([] {
+          fault::from_json(R"({"operation": "GetImage", "times": 1, "times": 2, "action": {"type": "reset"}})");
+        }) == "<rule>: $.times: a key that appears once in its object (it appears again at line 1, column 39)");
   test_clock c;
   fault_engine e(1, c.clk);
   CHECK(refusal([&] {
@@ -508,8 +513,9 @@ TEST_CASE("add_json adds an array whole or not at all", "[faults]") {
   e.add(fault::on("GetImage").id("first").reset_connection());
   const std::string ok = R"({"operation": "GetImage", "action": {"type": "reset"}})";
 
-  CHECK(refusal([&] { e.add_json("[" + ok + ", " + ok + R"(, {"operation": "Nope", "action": {"type": "reset"}}])"); }) ==
-        "$[2].operation");
+  CHECK(refusal([&] {
+          e.add_json("[" + ok + ", " + ok + R"(, {"operation": "Nope", "action": {"type": "reset"}}])");
+        }) == "$[2].operation");
   CHECK(refusal([&] { e.add_json("[" + ok + ", 3]"); }) == "$[1]");
   CHECK(refusal([&] { e.add_json("[" + ok + R"(, {"operation": "GetImage", "action": {"type": "delay"}}])"); }) ==
         "$[1].action.ms");
@@ -550,7 +556,8 @@ TEST_CASE("list shows the rules in order with their counters; remove and clear",
   CHECK(list[0].id == a);
   CHECK(list[0].matched == 3);
   CHECK(list[0].fired == 2);
-  CHECK(list[0].rule.to_json() == R"({"operation":"GetImage","skip":1,"action":{"type":"error","status":503,"code":"ServiceUnavailable"}})");
+  CHECK(list[0].rule.to_json() ==
+        R"({"operation":"GetImage","skip":1,"action":{"type":"error","status":503,"code":"ServiceUnavailable"}})");
   CHECK(list[1].id == b);
   CHECK(list[1].matched == 2);
   CHECK(list[1].fired == 1);
@@ -684,7 +691,8 @@ TEST_CASE("Triggers: a window is measured on the server clock from when the rule
   CHECK(e.list()[0].fired == 2);
 
   SECTION("a window from JSON, in seconds") {
-    e.add_json(R"({"operation": "ListImages", "window": {"fromSeconds": 0, "toSeconds": 0.5}, "action": {"type": "close"}})");
+    e.add_json(
+        R"({"operation": "ListImages", "window": {"fromSeconds": 0, "toSeconds": 0.5}, "action": {"type": "close"}})");
     CHECK(fire(e, "ListImages") == "r2");
     c.clk.advance(499ms);
     CHECK(fire(e, "ListImages") == "r2");
@@ -739,7 +747,8 @@ TEST_CASE("Determinism: a seed gives the same firings, whatever other rules ther
     return out;
   };
   const std::string anonymous = R"({"operation": "GetImage", "probability": 0.5, "action": {"type": "reset"}})";
-  const std::string named = R"({"id": "flaky", "operation": "GetImage", "probability": 0.5, "action": {"type": "reset"}})";
+  const std::string named =
+      R"({"id": "flaky", "operation": "GetImage", "probability": 0.5, "action": {"type": "reset"}})";
 
   auto first = firings(42, false, anonymous);
   CHECK(first.size() > 100);

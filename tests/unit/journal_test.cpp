@@ -59,7 +59,8 @@ TEST_CASE("journal: to_string writes one line per request with the rule that fir
         "#3 12:00:01.250 POST /20160918/images CreateImage -> no answer token=tok-1 [fault r1 reset afterCommit]; "
         "image ocid1.image\u2026aaaa created (PROVISIONING); "
         "work request ocid1.coreservicesworkrequest\u2026bbbb accepted (Create Image)");
-  CHECK(ocifake::to_string(entries[1]) == "#4 12:00:02.000 POST /20160918/images CreateImage -> 200 (replayed) token=tok-1");
+  CHECK(ocifake::to_string(entries[1]) ==
+        "#4 12:00:02.000 POST /20160918/images CreateImage -> 200 (replayed) token=tok-1");
 
   std::ostringstream os;
   os << entries[2];
@@ -102,12 +103,11 @@ TEST_CASE("journal: to_string and to_mermaid show an error answer's code with it
   e.status = 409;
   e.error_code = "IncorrectState";
   CHECK(ocifake::to_string(e) == "#1 12:00:00.000 DELETE /20160918/images/x DeleteImage -> 409 IncorrectState");
-  CHECK(ocifake::to_mermaid({e}) ==
-        "sequenceDiagram\n"
-        "    participant Client\n"
-        "    participant Fake as Fake (ocifake)\n"
-        "    Client->>Fake: DELETE /20160918/images/x (DeleteImage)\n"
-        "    Fake-->>Client: 409 IncorrectState\n");
+  CHECK(ocifake::to_mermaid({e}) == "sequenceDiagram\n"
+                                    "    participant Client\n"
+                                    "    participant Fake as Fake (ocifake)\n"
+                                    "    Client->>Fake: DELETE /20160918/images/x (DeleteImage)\n"
+                                    "    Fake-->>Client: 409 IncorrectState\n");
 }
 
 TEST_CASE("journal: to_mermaid leaves admin calls out unless asked for them", "[journal]") {
@@ -166,20 +166,19 @@ TEST_CASE("journal: to_mermaid marks a fault that acts before the request ahead 
   ocifake::journal_entry throttled = hung;
   throttled.status = 429;
   throttled.fault = ocifake::fired_fault{"t", ocifake::fault_action::error, ocifake::fault_timing::before};
-  CHECK(ocifake::to_mermaid({e, hung, throttled}) ==
-        "sequenceDiagram\n"
-        "    participant Client\n"
-        "    participant Fake as Fake (ocifake)\n"
-        "    Client->>Fake: GET /20160918/images/x (GetImage)\n"
-        "    Note over Fake: fault slow delay before\n"
-        "    Note right of Fake: image x IMPORTING -> AVAILABLE\n"
-        "    Fake-->>Client: 200\n"
-        "    Client->>Fake: GET /20160918/images/x (GetImage)\n"
-        "    Note over Fake: fault h hang before\n"
-        "    Fake--xClient: no answer (hang)\n"
-        "    Client->>Fake: GET /20160918/images/x (GetImage)\n"
-        "    Note over Fake: fault t error before\n"
-        "    Fake-->>Client: 429\n");
+  CHECK(ocifake::to_mermaid({e, hung, throttled}) == "sequenceDiagram\n"
+                                                     "    participant Client\n"
+                                                     "    participant Fake as Fake (ocifake)\n"
+                                                     "    Client->>Fake: GET /20160918/images/x (GetImage)\n"
+                                                     "    Note over Fake: fault slow delay before\n"
+                                                     "    Note right of Fake: image x IMPORTING -> AVAILABLE\n"
+                                                     "    Fake-->>Client: 200\n"
+                                                     "    Client->>Fake: GET /20160918/images/x (GetImage)\n"
+                                                     "    Note over Fake: fault h hang before\n"
+                                                     "    Fake--xClient: no answer (hang)\n"
+                                                     "    Client->>Fake: GET /20160918/images/x (GetImage)\n"
+                                                     "    Note over Fake: fault t error before\n"
+                                                     "    Fake-->>Client: 429\n");
 }
 
 TEST_CASE("journal: to_mermaid escapes the characters Mermaid reads as syntax", "[journal]") {
@@ -190,14 +189,13 @@ TEST_CASE("journal: to_mermaid escapes the characters Mermaid reads as syntax", 
   e.status = 404;
   e.fault = ocifake::fired_fault{"rule;#1", ocifake::fault_action::close, ocifake::fault_timing::after_commit};
   e.changes = {"line one\nline two\r\nline three; done #7"};
-  CHECK(ocifake::to_mermaid({e}) ==
-        "sequenceDiagram\n"
-        "    participant Client\n"
-        "    participant Fake as Fake (ocifake)\n"
-        "    Client->>Fake: GET /a#59;b#35;c (Unknown)\n"
-        "    Note right of Fake: line one<br/>line two<br/>line three#59; done #35;7\n"
-        "    Note over Fake: fault rule#59;#35;1 close afterCommit\n"
-        "    Fake-->>Client: 404\n");
+  CHECK(ocifake::to_mermaid({e}) == "sequenceDiagram\n"
+                                    "    participant Client\n"
+                                    "    participant Fake as Fake (ocifake)\n"
+                                    "    Client->>Fake: GET /a#59;b#35;c (Unknown)\n"
+                                    "    Note right of Fake: line one<br/>line two<br/>line three#59; done #35;7\n"
+                                    "    Note over Fake: fault rule#59;#35;1 close afterCommit\n"
+                                    "    Fake-->>Client: 404\n");
 }
 
 TEST_CASE("journal: to_mermaid of a live server's journal shows the lost answer and the retry", "[journal][http]") {
@@ -221,7 +219,8 @@ TEST_CASE("journal: to_mermaid of a live server's journal shows the lost answer 
   auto diagram = ocifake::to_mermaid(fake.journal());
   INFO(diagram);
   CHECK(diagram.find("    Client->>Fake: POST /20160918/images (CreateImage)\n"
-                     "    Note right of Fake: image " + image + " created (PROVISIONING)\n") != std::string::npos);
+                     "    Note right of Fake: image " +
+                     image + " created (PROVISIONING)\n") != std::string::npos);
   CHECK(diagram.find("    Note over Fake: fault lost reset afterCommit\n"
                      "    Fake--xClient: no answer (reset)\n"
                      "    Client->>Fake: POST /20160918/images (CreateImage)\n"
@@ -241,14 +240,18 @@ TEST_CASE("journal: GET /_ocifake/journal?format=mermaid answers the diagram", "
   REQUIRE(all);
   CHECK(all->status == 200);
   CHECK(all->get_header_value("Content-Type") == "text/plain; charset=utf-8");
-  const std::string oci_calls = "    Client->>Fake: GET " + path + " (GetImage)\n"
+  const std::string oci_calls = "    Client->>Fake: GET " + path +
+                                " (GetImage)\n"
                                 "    Note over Fake: fault busy error before\n"
                                 "    Fake-->>Client: 409 IncorrectState\n"
-                                "    Client->>Fake: GET " + path + " (GetImage)\n"
+                                "    Client->>Fake: GET " +
+                                path +
+                                " (GetImage)\n"
                                 "    Fake-->>Client: 404 NotAuthorizedOrNotFound\n";
   CHECK(all->body == "sequenceDiagram\n"
                      "    participant Client\n"
-                     "    participant Fake as Fake (ocifake)\n" + oci_calls);
+                     "    participant Fake as Fake (ocifake)\n" +
+                         oci_calls);
 
   // The operation filter applies, and the admin call itself is in the journal afterwards.
   auto admin = client.Get("/_ocifake/journal?format=mermaid&operation=Admin");
@@ -264,11 +267,12 @@ TEST_CASE("journal: GET /_ocifake/journal?format=mermaid answers the diagram", "
   REQUIRE(with_admin);
   CHECK(with_admin->body == "sequenceDiagram\n"
                             "    participant Client\n"
-                            "    participant Fake as Fake (ocifake)\n" + oci_calls +
-                            "    Client->>Fake: GET /_ocifake/journal (Admin)\n"
-                            "    Fake-->>Client: 200\n"
-                            "    Client->>Fake: GET /_ocifake/journal (Admin)\n"
-                            "    Fake-->>Client: 200\n");
+                            "    participant Fake as Fake (ocifake)\n" +
+                                oci_calls +
+                                "    Client->>Fake: GET /_ocifake/journal (Admin)\n"
+                                "    Fake-->>Client: 200\n"
+                                "    Client->>Fake: GET /_ocifake/journal (Admin)\n"
+                                "    Fake-->>Client: 200\n");
   auto oci_only = client.Get("/_ocifake/journal?format=mermaid&admin=false");
   REQUIRE(oci_only);
   CHECK(oci_only->body == all->body);

@@ -85,7 +85,8 @@ TEST_CASE("json reader: a refusal names what was expected and the value refused"
   CHECK(e.expected == "one of NATIVE, EMULATED, CUSTOM");
   CHECK(e.refused == "\"NATIV\"");
   CHECK(e.suggestion == "NATIVE");
-  CHECK(e.message() == R"($.images[2].launchMode: one of NATIVE, EMULATED, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
+  CHECK(e.message() ==
+        R"($.images[2].launchMode: one of NATIVE, EMULATED, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
 
   e = refusal([&] { f.enumeration("launchMode", {"EMULATED", "CUSTOM"}); });
   CHECK(e.suggestion.empty());

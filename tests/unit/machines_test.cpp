@@ -64,10 +64,9 @@ using WE = work_request_event;
 // Every enumerator, so that the tables below cover each state x event pair.
 const std::vector<IS> all_image_states{IS::provisioning, IS::importing, IS::available,
                                        IS::exporting,    IS::disabled,  IS::deleted};
-const std::vector<IE> all_image_events{IE::provisioned,      IE::imported,      IE::failed,
-                                       IE::export_requested, IE::exported,      IE::export_failed,
-                                       IE::delete_requested, IE::deleted,       IE::update,
-                                       IE::change_compartment, IE::change_shapes};
+const std::vector<IE> all_image_events{
+    IE::provisioned,      IE::imported, IE::failed, IE::export_requested,   IE::exported,     IE::export_failed,
+    IE::delete_requested, IE::deleted,  IE::update, IE::change_compartment, IE::change_shapes};
 const std::vector<WS> all_work_request_states{WS::accepted, WS::in_progress, WS::succeeded,
                                               WS::failed,   WS::canceling,   WS::canceled};
 const std::vector<WE> all_work_request_events{WE::start, WE::succeed, WE::fail, WE::cancel, WE::canceled};
@@ -109,12 +108,10 @@ const std::vector<transition<IS, IE>> image_transitions{
 };
 
 const std::vector<transition<WS, WE>> work_request_transitions{
-    {WS::accepted, WE::start, WS::in_progress},
-    {WS::accepted, WE::fail, WS::failed},
+    {WS::accepted, WE::start, WS::in_progress},    {WS::accepted, WE::fail, WS::failed},
     {WS::accepted, WE::cancel, WS::canceling},
 
-    {WS::in_progress, WE::succeed, WS::succeeded},
-    {WS::in_progress, WE::fail, WS::failed},
+    {WS::in_progress, WE::succeed, WS::succeeded}, {WS::in_progress, WE::fail, WS::failed},
     {WS::in_progress, WE::cancel, WS::canceling},
 
     {WS::canceling, WE::canceled, WS::canceled},
@@ -198,8 +195,7 @@ TEST_CASE("Image machine: an import, an export and a slow delete run to DELETED"
   CHECK(m.state() == IS::deleted);
 }
 
-TEST_CASE("Work request machine: a refused event leaves the state unchanged and the machine usable",
-          "[lifecycle]") {
+TEST_CASE("Work request machine: a refused event leaves the state unchanged and the machine usable", "[lifecycle]") {
   work_request_machine m;
   CHECK(m.state() == WS::accepted);
   CHECK_FALSE(m.process(WE::succeed));

@@ -33,7 +33,8 @@ TEST_CASE("page tokens: forged, altered and malformed tokens are refused", "[pag
   auto altered = token;
   altered.back() = altered.back() == 'A' ? 'B' : 'A';
   CHECK_FALSE(pages.open(scope, altered));
-  for (std::string bad : std::vector<std::string>{"", ".", "abc", "abc.", ".abc", "a*b.c", std::string(5000, 'A') + ".AAAA"})
+  for (std::string bad :
+       std::vector<std::string>{"", ".", "abc", "abc.", ".abc", "a*b.c", std::string(5000, 'A') + ".AAAA"})
     CHECK_FALSE(pages.open(scope, bad));
   // An empty cursor is a cursor like any other.
   CHECK(pages.open(scope, pages.seal(scope, "")) == std::optional<std::string>(""));

@@ -35,7 +35,9 @@ mistake mistake_in(const std::string& text) {
 }
 
 // A document with `name` and the given members.
-std::string doc(const std::string& members) { return R"({"name": "t")" + (members.empty() ? "" : ", " + members) + "}"; }
+std::string doc(const std::string& members) {
+  return R"({"name": "t")" + (members.empty() ? "" : ", " + members) + "}";
+}
 
 std::string image_doc(const std::string& extra = "") {
   return R"({"id": "ocid1.image.oc1.phx.aaaaaaaaone", "compartmentId": ")" + compartment + "\"" +
@@ -75,7 +77,8 @@ TEST_CASE("scenario: mistakes in the document itself", "[unit][scenario]") {
 
   m = mistake_in(doc(R"("fault": [])"));
   CHECK(m.path == "$.fault");
-  CHECK_THAT(m.expected, catch_compat::Contains("did you mean \"faults\"?") && catch_compat::Contains("the keys here are name,"));
+  CHECK_THAT(m.expected,
+             catch_compat::Contains("did you mean \"faults\"?") && catch_compat::Contains("the keys here are name,"));
 
   m = mistake_in(doc(R"("clock": "fast")"));
   CHECK(m.path == "$.clock");
@@ -112,7 +115,8 @@ TEST_CASE("scenario: a key given twice is refused, wherever it is", "[unit][scen
 TEST_CASE("scenario: did you mean, for keys and for values of a closed set", "[unit][scenario]") {
   auto m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"(", "launchMode": "NATIV"}])"));
   CHECK(m.path == "$.instances[0].launchMode");
-  CHECK(m.expected == R"(one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
+  CHECK(m.expected ==
+        R"(one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
   m = mistake_in(doc(R"("images": [)" + image_doc(R"("lifecycleState": "AVAILABEL")") + "]"));
   CHECK_THAT(m.expected, catch_compat::EndsWith(R"(; got "AVAILABEL" (did you mean "AVAILABLE"?))"));
   m = mistake_in(doc(R"("clock": "Manuel")"));
@@ -146,8 +150,8 @@ TEST_CASE("scenario: mistakes in instances and objects", "[unit][scenario]") {
   CHECK(m.path == "$.instances[0].dataVolumes[0].sizeInMBs");
   CHECK_THAT(m.expected, catch_compat::StartsWith("an integer from 1"));
 
-  m = mistake_in(doc(R"("instances": [{"id": ")" + instance + R"(", "compartmentId": ")" + compartment + R"("}, {"id": ")" +
-                     instance + R"(", "compartmentId": ")" + compartment + R"("}])"));
+  m = mistake_in(doc(R"("instances": [{"id": ")" + instance + R"(", "compartmentId": ")" + compartment +
+                     R"("}, {"id": ")" + instance + R"(", "compartmentId": ")" + compartment + R"("}])"));
   CHECK(m.path == "$.instances[1].id");
 
   m = mistake_in(doc(R"("objects": [{"namespace": "ns", "object": "o"}])"));
@@ -196,21 +200,26 @@ TEST_CASE("scenario: mistakes in work requests", "[unit][scenario]") {
   CHECK(m.path == "$.workRequests[0].resources[0].identifier");
   CHECK_THAT(m.expected, catch_compat::Contains("an image in this scenario's images"));
 
-  m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Delete Image", "status": "SUCCEEDED", "resources": []}])"));
+  m = mistake_in(
+      doc(images + R"("workRequests": [{"operationType": "Delete Image", "status": "SUCCEEDED", "resources": []}])"));
   CHECK(m.path == "$.workRequests[0].operationType");
   CHECK(m.expected == R"(one of Create Image, Import Image, Export Image; got "Delete Image")");
 
-  m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Create Image", "status": "SUCCEEDED", "resources": []}])"));
+  m = mistake_in(
+      doc(images + R"("workRequests": [{"operationType": "Create Image", "status": "SUCCEEDED", "resources": []}])"));
   CHECK(m.path == "$.workRequests[0].resources");
 
-  m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Create Image", "status": "IN_PROGRESS", "resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaaone"}]}])"));
+  m = mistake_in(doc(
+      images +
+      R"("workRequests": [{"operationType": "Create Image", "status": "IN_PROGRESS", "resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaaone"}]}])"));
   CHECK(m.path == "$.workRequests[0].status");
   CHECK_THAT(m.expected, catch_compat::Contains("is AVAILABLE"));
 
   CHECK(mistake_in(doc(images + wr(R"("percentComplete": 101)"))).path == "$.workRequests[0].percentComplete");
   CHECK(mistake_in(doc(images + wr(R"("errors": [{"message": "m"}])"))).path == "$.workRequests[0].errors[0].code");
-  m = mistake_in(doc(images + R"("workRequests": [{"operationType": "Create Image", "status": "SUCCEEDED", )"
-                              R"("resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaaone", "entityType": "instance"}]}])"));
+  m = mistake_in(
+      doc(images + R"("workRequests": [{"operationType": "Create Image", "status": "SUCCEEDED", )"
+                   R"("resources": [{"identifier": "ocid1.image.oc1.phx.aaaaaaaaone", "entityType": "instance"}]}])"));
   CHECK(m.path == "$.workRequests[0].resources[0].entityType");
   CHECK(m.expected == R"(one of image; got "instance")");
   // The same resources given a second time are refused, whichever would have won.
@@ -230,12 +239,14 @@ TEST_CASE("scenario: mistakes in lifecycle values and fault rules", "[unit][scen
   CHECK(mistake_in(doc(R"("lifecycle": {"import": {"fail": ""}})")).path == "$.lifecycle.import.fail");
   CHECK(mistake_in(doc(R"("lifecycle": {"teardown": {"immediate": true}})")).path == "$.lifecycle.teardown");
 
-  m = mistake_in(doc(R"("faults": [{"operation": "GetImage", "action": {"type": "reset"}}, {"operation": "GetImage", "action": {"type": "explode"}}])"));
+  m = mistake_in(doc(
+      R"("faults": [{"operation": "GetImage", "action": {"type": "reset"}}, {"operation": "GetImage", "action": {"type": "explode"}}])"));
   CHECK(m.path == "$.faults[1].action.type");
   CHECK_THAT(m.expected, catch_compat::Contains("error") && catch_compat::Contains("slowBody"));
   m = mistake_in(doc(R"("faults": [{"operation": "GetImages", "action": {"type": "reset"}}])"));
   CHECK(m.path == "$.faults[0].operation");
-  m = mistake_in(doc(R"("faults": [{"id": "a", "operation": "GetImage", "action": {"type": "reset"}}, {"id": "a", "operation": "GetImage", "action": {"type": "close"}}])"));
+  m = mistake_in(doc(
+      R"("faults": [{"id": "a", "operation": "GetImage", "action": {"type": "reset"}}, {"id": "a", "operation": "GetImage", "action": {"type": "close"}}])"));
   CHECK(m.path == "$.faults[1].id");
   CHECK(mistake_in(doc(R"("faults": {"operation": "GetImage"})")).path == "$.faults");
 }
@@ -268,11 +279,12 @@ TEST_CASE("scenario: load names the file in every message", "[unit][scenario]") 
 
 TEST_CASE("scenario: applies compartments, instances, objects, images and lifecycle", "[unit][scenario]") {
   ocifake::server fake({.clock = ocifake::clock_mode::manual});
-  fake.apply(ocifake::scenario::parse(doc(
-      R"("compartments": [")" + compartment + R"("],
-         "instances": [{"id": ")" + instance + R"(", "compartmentId": ")" + compartment + R"(", "displayName": "web-1"}],
+  fake.apply(ocifake::scenario::parse(doc(R"("compartments": [")" + compartment + R"("],
+         "instances": [{"id": ")" + instance +
+                                          R"(", "compartmentId": ")" + compartment + R"(", "displayName": "web-1"}],
          "objects": [{"namespace": "ns", "bucket": "b", "object": "o"}],
-         "images": [)" + image_doc(R"("displayName": "golden", "freeformTags": {"team": "x"})") + R"(],
+         "images": [)" + image_doc(R"("displayName": "golden", "freeformTags": {"team": "x"})") +
+                                          R"(],
          "lifecycle": {"import": {"seconds": 600}, "provision": {"never": true}})")));
 
   auto images = fake.images();
@@ -287,8 +299,9 @@ TEST_CASE("scenario: applies compartments, instances, objects, images and lifecy
 
   // The instance is there to capture, and compartments are strict.
   httplib::Client c(fake.endpoint());
-  auto r = c.Post("/20160918/images",
-                  R"({"compartmentId": ")" + compartment + R"(", "instanceId": ")" + instance + R"("})", "application/json");
+  auto r =
+      c.Post("/20160918/images", R"({"compartmentId": ")" + compartment + R"(", "instanceId": ")" + instance + R"("})",
+             "application/json");
   REQUIRE(r);
   CHECK(r->status == 200);
   r = c.Post("/20160918/images",
@@ -342,9 +355,8 @@ TEST_CASE("scenario: a clock other than the server's switches it, both ways; clo
 }
 
 TEST_CASE("scenario: a seed makes the ids that follow the same on any server", "[unit][scenario]") {
-  auto s = ocifake::scenario::parse(
-      doc(R"("seed": 99, "instances": [{"compartmentId": ")" + compartment + R"("}], "images": [{"compartmentId": ")" +
-          compartment + R"("}])"));
+  auto s = ocifake::scenario::parse(doc(R"("seed": 99, "instances": [{"compartmentId": ")" + compartment +
+                                        R"("}], "images": [{"compartmentId": ")" + compartment + R"("}])"));
   ocifake::server a({.seed = 1}), b({.seed = 2});
   a.add_instance({.compartment_id = compartment});  // a has drawn ids already; b has not
   a.apply(s);
@@ -381,7 +393,8 @@ TEST_CASE("scenario: applying is all or nothing", "[unit][scenario]") {
     try {
       fake.apply(ocifake::scenario::parse(
           doc(R"("instances": [{"compartmentId": ")" + compartment + R"("}], "images": [{"compartmentId": ")" +
-              compartment + R"("}, )" + image_doc() + R"(], "faults": [{"operation": "GetImage", "action": {"type": "close"}}])")));
+              compartment + R"("}, )" + image_doc() +
+              R"(], "faults": [{"operation": "GetImage", "action": {"type": "close"}}])")));
       FAIL("no error");
     } catch (const ocifake::invalid_input& e) {
       CHECK(e.path() == "$.images[1].id");
@@ -398,10 +411,13 @@ TEST_CASE("scenario: an image seeded in progress carries on, with its work reque
   fake.apply(ocifake::scenario::parse(doc(R"(
       "lifecycle": {"provision": {"polls": 1}},
       "images": [
-        {"id": "ocid1.image.oc1.phx.aaaaaaaaone", "compartmentId": ")" + compartment + R"(", "lifecycleState": "PROVISIONING"},
-        {"id": "ocid1.image.oc1.phx.aaaaaaaatwo", "compartmentId": ")" + compartment + R"(", "lifecycleState": "IMPORTING",
+        {"id": "ocid1.image.oc1.phx.aaaaaaaaone", "compartmentId": ")" +
+                                          compartment + R"(", "lifecycleState": "PROVISIONING"},
+        {"id": "ocid1.image.oc1.phx.aaaaaaaatwo", "compartmentId": ")" +
+                                          compartment + R"(", "lifecycleState": "IMPORTING",
          "progress": {"seconds": 600}},
-        {"id": "ocid1.image.oc1.phx.aaaaaaaathree", "compartmentId": ")" + compartment + R"(", "lifecycleState": "DISABLED",
+        {"id": "ocid1.image.oc1.phx.aaaaaaaathree", "compartmentId": ")" +
+                                          compartment + R"(", "lifecycleState": "DISABLED",
          "progress": {"polls": 0}}],
       "workRequests": [
         {"id": "ocid1.coreservicesworkrequest.oc1.phx.aaaaaaaatwo", "operationType": "Import Image", "status": "IN_PROGRESS",
@@ -432,7 +448,8 @@ TEST_CASE("scenario: state_json recreates the state on a fresh server", "[unit][
   ocifake::server fake({.clock = ocifake::clock_mode::manual, .seed = 5});
   fake.add_compartment(compartment);
   fake.add_object("ns", "images", "disk.qcow2");
-  fake.add_instance({.compartment_id = compartment, .display_name = "web-1", .data_volumes = {{"data", 1024}}, .id = instance});
+  fake.add_instance(
+      {.compartment_id = compartment, .display_name = "web-1", .data_volumes = {{"data", 1024}}, .id = instance});
   fake.lifecycle().set(ocifake::phase::provision, ocifake::progress::polls(3));
   fake.lifecycle().set(ocifake::phase::import, ocifake::progress::after(600s));
   fake.faults().add(ocifake::fault::on("ListImages").times(3).error(503, "ServiceUnavailable"));
@@ -446,14 +463,16 @@ TEST_CASE("scenario: state_json recreates the state on a fresh server", "[unit][
     return std::string(json::parse(r->body).at("id").as_string());
   };
   auto provisioning = post(R"({"compartmentId": ")" + compartment + R"(", "instanceId": ")" + instance + R"("})");
-  auto importing = post(R"({"compartmentId": ")" + compartment +
-                        R"(", "imageSourceDetails": {"sourceType": "objectStorageTuple", "namespaceName": "ns", "bucketName": "images", "objectName": "disk.qcow2"}})");
+  auto importing = post(
+      R"({"compartmentId": ")" + compartment +
+      R"(", "imageSourceDetails": {"sourceType": "objectStorageTuple", "namespaceName": "ns", "bucketName": "images", "objectName": "disk.qcow2"}})");
   fake.lifecycle().set_next(ocifake::phase::import, ocifake::progress::fail("bad disk"));
-  auto failed = post(R"({"compartmentId": ")" + compartment +
-                     R"(", "imageSourceDetails": {"sourceType": "objectStorageTuple", "namespaceName": "ns", "bucketName": "images", "objectName": "disk.qcow2"}})");
+  auto failed = post(
+      R"({"compartmentId": ")" + compartment +
+      R"(", "imageSourceDetails": {"sourceType": "objectStorageTuple", "namespaceName": "ns", "bucketName": "images", "objectName": "disk.qcow2"}})");
   c.Get("/20160918/images/" + provisioning);  // one of three polls seen
   c.Get("/20160918/images/" + failed);
-  c.Get("/20160918/images");                  // one of three 503s fired
+  c.Get("/20160918/images");  // one of three 503s fired
   fake.clock().advance(100s);
 
   auto text = fake.state_json();
@@ -523,7 +542,8 @@ TEST_CASE("scenario: reset after a start-up scenario file returns to it, its clo
   auto startup_state = fake.state_json();
   auto frozen = fake.clock().now();
 
-  fake.apply(ocifake::scenario::parse(doc(R"("clock": "real", "images": [{"compartmentId": ")" + compartment + R"("}])")));
+  fake.apply(
+      ocifake::scenario::parse(doc(R"("clock": "real", "images": [{"compartmentId": ")" + compartment + R"("}])")));
   CHECK(fake.clock().mode() == ocifake::clock_mode::real);
 
   fake.reset();

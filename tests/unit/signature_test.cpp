@@ -35,9 +35,7 @@ signature_result verify_with(const std::vector<ocifake::public_key>& keys, const
   return signature_verifier(keys).verify(r.view(now));
 }
 
-std::vector<ocifake::public_key> registered_a() {
-  return {{key_id, key_a().public_pem}};
-}
+std::vector<ocifake::public_key> registered_a() { return {{key_id, key_a().public_pem}}; }
 
 const std::string list_target = "/20160918/images?compartmentId=ocid1.compartment.oc1..aaaaaaaafake&limit=10";
 const std::string create_body =
@@ -134,18 +132,10 @@ TEST_CASE("Signature: a tampered body does not verify", "[signature]") {
 
 TEST_CASE("Signature: a changed method, path, query or host does not verify", "[signature]") {
   auto r = sdk_sign(key_a(), "GET", list_target);
-  SECTION("method") {
-    r.method = "DELETE";
-  }
-  SECTION("path") {
-    r.target = "/20160918/images/ocid1.image.oc1.phx.aaaa";
-  }
-  SECTION("query") {
-    r.target = list_target + "&displayName=x";
-  }
-  SECTION("host") {
-    r.headers["host"] = "127.0.0.1:1";
-  }
+  SECTION("method") { r.method = "DELETE"; }
+  SECTION("path") { r.target = "/20160918/images/ocid1.image.oc1.phx.aaaa"; }
+  SECTION("query") { r.target = list_target + "&displayName=x"; }
+  SECTION("host") { r.headers["host"] = "127.0.0.1:1"; }
   auto result = verify_with(registered_a(), r);
   CHECK_FALSE(result.ok);
   CHECK_THAT(result.message, Contains("signature does not verify"));
@@ -225,12 +215,8 @@ TEST_CASE("Signature: an unregistered keyId is refused", "[signature]") {
   CHECK_FALSE(result.ok);
   CHECK_THAT(result.message, Contains("keyId \"ocid1.tenancy.oc1..other/ocid1.user.oc1..u/aa:bb\" is not registered"));
 
-  SECTION("unless a key is registered with an empty keyId") {
-    CHECK(verify_with({{"", key_a().public_pem}}, r).ok);
-  }
-  SECTION("no key registered at all") {
-    CHECK_THAT(verify_with({}, r).message, Contains("is not registered"));
-  }
+  SECTION("unless a key is registered with an empty keyId") { CHECK(verify_with({{"", key_a().public_pem}}, r).ok); }
+  SECTION("no key registered at all") { CHECK_THAT(verify_with({}, r).message, Contains("is not registered")); }
 }
 
 TEST_CASE("Signature: a malformed authorization header fails cleanly", "[signature]") {

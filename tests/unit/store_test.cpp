@@ -186,7 +186,8 @@ TEST_CASE("store: its lock is its own, and one caller holds it at a time", "[sto
   fixture f;
   constexpr int per_thread = 200;
   auto work = [&](char tag) {
-    for (int i = 0; i < per_thread; ++i) add(*f.store.lock(), "ocid1.image.oc1.phx." + std::string(1, tag) + std::to_string(i), "x");
+    for (int i = 0; i < per_thread; ++i)
+      add(*f.store.lock(), "ocid1.image.oc1.phx." + std::string(1, tag) + std::to_string(i), "x");
   };
   std::thread a(work, 'a'), b(work, 'b');
   a.join();
