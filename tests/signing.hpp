@@ -8,7 +8,6 @@
 #include <cctype>
 #include <chrono>
 #include <cstddef>
-#include <ctime>
 #include <map>
 #include <memory>
 #include <optional>
@@ -88,15 +87,8 @@ inline std::string rsa_sha256_sign(EVP_PKEY* pkey, const std::string& message) {
   return sig;
 }
 
-/// "Thu, 26 Nov 2026 23:20:25 GMT", as the SDK writes x-date.
-inline std::string http_date(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[64];
-  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  return buf;
-}
+/// "Thu, 26 Nov 2026 23:20:25 GMT", as the SDK writes x-date: the server's own formatter.
+using ocifake::detail::http_date;
 
 inline std::string lowercase(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <cstdio>
 #include <exception>
 #include <new>
 #include <utility>
@@ -303,11 +304,30 @@ std::optional<signature_parameters> parse_signature_header(std::string_view valu
   return out;
 }
 
+namespace {
+
+// The names an IMF-fixdate spells, Monday first as std::chrono::weekday::iso_encoding counts.
+constexpr std::array<std::string_view, 7> days = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+}  // namespace
+
+std::string http_date(std::chrono::system_clock::time_point t) {
+  auto day = std::chrono::floor<std::chrono::days>(t);
+  std::chrono::year_month_day ymd(day);
+  std::chrono::hh_mm_ss time(std::chrono::floor<std::chrono::seconds>(t - day));
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d GMT",
+                days[std::chrono::weekday(day).iso_encoding() - 1].data(), static_cast<unsigned>(ymd.day()),
+                months[static_cast<unsigned>(ymd.month()) - 1].data(), static_cast<int>(ymd.year()),
+                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                static_cast<int>(time.seconds().count()));
+  return buf;
+}
+
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view t) {
   // "Thu, 26 Nov 2026 23:20:25 GMT": fixed width, 29 characters.
-  static constexpr std::array<std::string_view, 7> days = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-  static constexpr std::array<std::string_view, 12> months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   if (t.size() != 29 || t.substr(3, 2) != ", " || t[7] != ' ' || t[11] != ' ' || t[16] != ' ' || t[19] != ':' ||
       t[22] != ':' || t.substr(25) != " GMT")
     return std::nullopt;

@@ -44,6 +44,9 @@ struct signature_parameters {
 // (parameters in any order, unknown ones ignored). On failure returns nothing and sets `error`.
 std::optional<signature_parameters> parse_signature_header(std::string_view value, std::string& error);
 
+// An IMF-fixdate (RFC 7231 section 7.1.1.1, "Thu, 26 Nov 2026 23:20:25 GMT"), the form of the
+// `Date` header of every answer and of the `date`/`x-date` a request is signed over. Whole seconds.
+std::string http_date(std::chrono::system_clock::time_point t);
 // Parses an IMF-fixdate (RFC 1123 form, "Thu, 26 Nov 2026 23:20:25 GMT").
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
 

@@ -312,7 +312,7 @@ TEST_CASE("Signature: a query with non-ASCII values signed raw by the SDK verifi
   }
 }
 
-TEST_CASE("Signature: helpers parse dates and decode only non-ASCII escapes", "[signature]") {
+TEST_CASE("Signature: helpers write and parse dates and decode only non-ASCII escapes", "[signature]") {
   using ocifake::detail::decode_non_ascii_escapes;
   using ocifake::detail::parse_http_date;
   auto t = parse_http_date("Thu, 26 Nov 2026 23:20:25 GMT");
@@ -323,6 +323,16 @@ TEST_CASE("Signature: helpers parse dates and decode only non-ASCII escapes", "[
   CHECK_FALSE(parse_http_date("Thu, 26 Nov 2026 23:20:25 UTC"));
   CHECK_FALSE(parse_http_date("Thursday, 26-Nov-26 23:20:25 GMT"));
   CHECK_FALSE(parse_http_date(""));
+  using ocifake::detail::http_date;
+  CHECK(http_date(*t) == "Thu, 26 Nov 2026 23:20:25 GMT");
+  CHECK(http_date(*t + std::chrono::milliseconds(999)) == "Thu, 26 Nov 2026 23:20:25 GMT");  // whole seconds
+  for (const char* text : {"Sun, 01 Jan 2023 00:00:00 GMT", "Tue, 29 Feb 2000 09:05:07 GMT",
+                           "Mon, 31 Dec 2068 23:59:59 GMT", "Sat, 05 Dec 2026 08:55:00 GMT"}) {
+    INFO(text);
+    auto parsed = parse_http_date(text);
+    REQUIRE(parsed);
+    CHECK(http_date(*parsed) == text);
+  }
   CHECK(decode_non_ascii_escapes("/a?x=%C3%BC%20%2F%7f%80%zz%") == "/a?x=\xC3\xBC%20%2F%7f\x80%zz%");
   CHECK(decode_non_ascii_escapes("%F") == "%F");
 }
