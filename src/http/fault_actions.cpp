@@ -113,7 +113,7 @@ private:
       return;
     }
     std::string head = "HTTP/1.1 " + std::to_string(r.status) + (r.status == 204 ? " No Content" : "") + "\r\n";
-    head += "opc-request-id: " + res_.get_header_value("opc-request-id") + "\r\n";
+    for (const char* name : {"Date", "opc-request-id"}) head += name + (": " + res_.get_header_value(name)) + "\r\n";
     for (const auto& [k, v] : r.headers) head += k + ": " + v + "\r\n";
     int fd = socket();
     res_.status = 500;  // written into the closed connection, and lost

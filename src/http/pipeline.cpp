@@ -97,8 +97,11 @@ struct exchange {
   bool bad_request_id = false;
 };
 
-// opc-request-id on every answer: the client's, extended as OCI does, or a new one.
-void take_request(exchange& x, detail::id_generator& ids) {
+// opc-request-id on every answer: the client's, extended as OCI does, or a new one; and `Date`,
+// the time the request arrived on the server's clock (the one its timeCreated and journal read).
+void take_request(exchange& x, detail::id_generator& ids, const ocifake::clock& clock) {
+  x.entry.time = clock.now();
+  x.res.set_header("Date", detail::http_date(x.entry.time));
   for (const auto& [k, v] : x.hreq.headers) x.req.headers.emplace(k, v);
   std::string request_id = ids.request_id();
   if (const auto* client_id = x.req.headers.find("opc-request-id")) {
@@ -161,10 +164,9 @@ std::optional<detail::api_response> refusal(exchange& x, const detail::route_res
 
 void server::impl::handle(const httplib::Request& hreq, httplib::Response& res) {
   exchange x{hreq, res, {}, {}, {}, {}};
-  take_request(x, core.request_ids);
+  take_request(x, core.request_ids, *core.clock);
   flight_guard flight(*this);
   x.entry.seq = flight.seq();
-  x.entry.time = core.clock->now();
 
   auto finish = [&](detail::api_response r) {
     x.entry.status = r.status;

@@ -45,10 +45,11 @@ void server::impl::stop() {
 namespace {
 
 // Answers httplib makes itself (oversized body, malformed request line) get OCI's body too.
-httplib::Server::HandlerResponse answer_httplib_error(detail::id_generator& ids, httplib::Response& res) {
+httplib::Server::HandlerResponse answer_httplib_error(detail::core& core, httplib::Response& res) {
   // An answer of the handler's own (a body, or a fault's truncated or slow one) stays as it is.
   if (!res.body.empty() || res.content_provider_) return httplib::Server::HandlerResponse::Unhandled;
-  if (!res.has_header("opc-request-id")) res.set_header("opc-request-id", ids.request_id());
+  if (!res.has_header("opc-request-id")) res.set_header("opc-request-id", core.request_ids.request_id());
+  if (!res.has_header("Date")) res.set_header("Date", detail::http_date(core.clock->now()));
   std::string code = "InvalidParameter",
               message = "the request is not well-formed HTTP/1.1 (its request line, a header line, Content-Length "
                         "or chunked encoding); a body must be as long as its Content-Length header says, or be "
@@ -85,7 +86,7 @@ void server::impl::start() {
     return httplib::Server::HandlerResponse::Handled;
   });
   http.set_error_handler(httplib::Server::HandlerWithResponse(
-      [this](const httplib::Request&, httplib::Response& res) { return answer_httplib_error(core.request_ids, res); }));
+      [this](const httplib::Request&, httplib::Response& res) { return answer_httplib_error(core, res); }));
   http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
     auto r = detail::error_response(500, "InternalServerError", "the fake failed to handle the request");
     res.status = 500;

@@ -313,6 +313,7 @@ TEST_CASE("hostile input: every bad request gets its OCI status and code, and ch
     CHECK(test::str(test::json(a.body), "code") == row.code);
     CHECK(!test::str(test::json(a.body), "message").empty());
     CHECK(a.head.find("opc-request-id") != std::string::npos);
+    CHECK(a.head.find("\r\nDate: ") != std::string::npos);
     // The server still answers, and nothing changed.
     auto health = c.get("/_ocifake/health");
     REQUIRE(health);

@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include "raw_http.hpp"
 #include "support.hpp"
 
 using namespace std::chrono_literals;
@@ -96,6 +97,35 @@ TEST_CASE("server: every answer carries opc-request-id, errors included", "[http
     REQUIRE(r);
     CHECK(r->get_header_value("opc-request-id").size() >= 32);
   }
+}
+
+TEST_CASE("server: every answer carries Date, the server's clock as an IMF-fixdate, errors included",
+          "[http][server]") {
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  fake.clock().set(std::chrono::sys_days{std::chrono::year{2026} / 12 / 3} + 7h + 55min + 0s + 999ms);
+  fake.faults().add(ocifake::fault::on("ListImageShapeCompatibilityEntries").error(503, "ServiceUnavailable"));
+  test::client c(fake);
+  const std::string date = "Thu, 03 Dec 2026 07:55:00 GMT";
+  std::vector<httplib::Result> answers;
+  answers.push_back(c.get("/20160918/images/ocid1.image.oc1.phx.aaaaaaaanope"));         // an operation's error
+  answers.push_back(c.get("/20160918/images?compartmentId=" + test::compartment));       // an operation's 200
+  answers.push_back(c.get("/nope"));                                                     // the pipeline's 404
+  answers.push_back(c.del("/20160918/workRequests"));                                    // the pipeline's 405
+  answers.push_back(c.get("/_ocifake/health"));                                          // an admin call
+  answers.push_back(c.get("/20160918/images/ocid1.image.oc1.phx.aaaaaaaanope/shapes"));  // a fault's error
+  for (auto& r : answers) {
+    REQUIRE(r);
+    INFO(r->status << " " << r->body);
+    CHECK(r->get_header_value("Date") == date);
+  }
+  CHECK(answers.back()->status == 503);
+  // An answer httplib makes itself: a request it cannot read.
+  auto bad = test::raw::exchange(fake.port(), "GARBAGE\r\n\r\n");
+  CHECK(bad.status == 400);
+  CHECK(bad.head.find("\r\nDate: " + date + "\r\n") != std::string::npos);
+  // The clock moves the header; the real clock is not what it reads.
+  fake.clock().advance(std::chrono::hours(49));
+  CHECK(c.get("/_ocifake/health")->get_header_value("Date") == "Sat, 05 Dec 2026 08:55:00 GMT");
 }
 
 TEST_CASE("server: a client-supplied opc-request-id is echoed as the first part of the answer's", "[http][server]") {
