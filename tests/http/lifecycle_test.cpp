@@ -2,6 +2,11 @@
 // image; the manual clock.
 #include "catch_compat.hpp"
 
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
 #include "support.hpp"
 
 using namespace std::chrono_literals;
@@ -32,6 +37,14 @@ struct fixture {
     return test::json(r->body).as_object();
   }
 };
+
+// Every value of percentComplete, spelled as it stands in `text` (a body or a page of the docs).
+std::set<std::string> percent_spellings(const std::string& text) {
+  static const std::regex member(R"re("percentComplete": ?([^,}\s]+))re");
+  std::set<std::string> out;
+  for (std::sregex_iterator i(text.begin(), text.end(), member), end; i != end; ++i) out.insert((*i)[1].str());
+  return out;
+}
 
 }  // namespace
 
@@ -260,4 +273,31 @@ TEST_CASE_METHOD(fixture, "lifecycle: timeCreated and work-request times follow 
   fake.clock().advance(1h);
   w = work_request(wr);
   CHECK(w["timeFinished"] == "2026-01-01T00:10:00.000Z");  // when the 10 minutes were up, not when it was read
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: percentComplete is written as an integer, as docs/api.md shows it",
+                 "[http][lifecycle]") {
+  auto [id, wr] = create(test::create_body(instance));
+  std::set<std::string> served;
+  auto serve = [&](const std::string& path) {
+    auto r = c.get(path);
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    auto spellings = percent_spellings(r->body);
+    served.insert(spellings.begin(), spellings.end());
+  };
+  serve("/20160918/workRequests?compartmentId=" + test::compartment);  // not a counted read: 0
+  serve("/20160918/workRequests/" + wr);                               // the first read of polls(1): 50
+  serve("/20160918/workRequests/" + wr);                               // done: 100
+  CHECK(served == std::set<std::string>{"0", "50", "100"});
+  // The API page's examples were captured from the server: each of their values is one it writes.
+  std::ifstream doc(OCIFAKE_SOURCE_DIR "/docs/api.md");
+  std::stringstream text;
+  text << doc.rdbuf();
+  auto documented = percent_spellings(text.str());
+  CHECK_FALSE(documented.empty());
+  for (const auto& value : documented) {
+    INFO("docs/api.md shows \"percentComplete\": " << value);
+    CHECK(served.count(value) == 1);
+  }
 }
