@@ -230,13 +230,6 @@ constexpr admin_route admin_routes[] = {
 };
 // clang-format on
 
-api_response method_not_allowed(const std::string& method, std::string_view path, const std::string& allowed) {
-  auto r = error_response(405, "MethodNotAllowed",
-                          method + " is not allowed on /_ocifake/" + std::string(path) + " (allowed: " + allowed + ")");
-  r.headers.emplace_back("allow", allowed);
-  return r;
-}
-
 api_response no_such_path(const std::string& method, std::string_view sub) {
   std::vector<std::string_view> paths;
   for (const auto& route : admin_routes)
@@ -248,7 +241,7 @@ api_response no_such_path(const std::string& method, std::string_view sub) {
 
 api_response route_admin(core& s, const std::string& method, std::string_view sub, const api_request& req) {
   if (sub.rfind("faults/", 0) == 0 && sub.size() > 7) {
-    if (method != "DELETE") return method_not_allowed(method, "faults/{id}", "DELETE");
+    if (method != "DELETE") return method_not_allowed(method, "/_ocifake/faults/{id}", "DELETE");
     return remove_rule(s, std::string(sub.substr(7)));
   }
   std::string allowed;
@@ -257,7 +250,7 @@ api_response route_admin(core& s, const std::string& method, std::string_view su
     if (route.method == method) return route.handler(s, req);
     allowed += (allowed.empty() ? "" : ", ") + std::string(route.method);
   }
-  if (!allowed.empty()) return method_not_allowed(method, sub, allowed);
+  if (!allowed.empty()) return method_not_allowed(method, "/_ocifake/" + std::string(sub), allowed);
   return no_such_path(method, sub);
 }
 

@@ -84,6 +84,14 @@ const boost::json::object& body_object(const api_request& req) {
   throw std::logic_error("body_object: a JSON object body that dispatch did not parse ahead");
 }
 
+api_response method_not_allowed(std::string_view method, std::string_view path, const std::string& allowed) {
+  auto r =
+      error_response(405, "MethodNotAllowed",
+                     std::string(method) + " is not allowed on " + std::string(path) + " (allowed: " + allowed + ")");
+  r.headers.emplace_back("allow", allowed);
+  return r;
+}
+
 api_error invalid_parameter(std::string_view field, std::string_view why) {
   return {400, "InvalidParameter", std::string(field) + ": " + std::string(why)};
 }

@@ -74,6 +74,8 @@ struct api_error {
 
 api_response error_response(int status, std::string_view code, std::string_view message);
 inline api_response error_response(const api_error& e) { return error_response(e.status, e.code, e.message); }
+// 405 MethodNotAllowed for `method` on `path`, with an allow header listing what the path takes.
+api_response method_not_allowed(std::string_view method, std::string_view path, const std::string& allowed);
 
 // The one translation of a refused body (the JSON reader's input_error) into OCI's terms: text that
 // is not JSON is 400 CannotParseRequest, a missing field 400 MissingParameter, anything else 400

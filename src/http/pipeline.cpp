@@ -132,12 +132,7 @@ std::optional<detail::api_response> refusal(exchange& x, const detail::route_res
   const auto& method = x.hreq.method;
   if (route.what == kind::not_found)
     return detail::error_response(404, "NotFound", "no such path: " + method + " " + x.req.path);
-  if (route.what == kind::method_not_allowed) {
-    auto r = detail::error_response(405, "MethodNotAllowed",
-                                    method + " is not allowed on " + x.req.path + " (allowed: " + route.allowed + ")");
-    r.headers.emplace_back("allow", route.allowed);
-    return r;
-  }
+  if (route.what == kind::method_not_allowed) return detail::method_not_allowed(method, x.req.path, route.allowed);
   if (x.bad_request_id)
     return detail::error_response(400, "InvalidParameter",
                                   "opc-request-id: must be 1 to 98 characters of letters, digits, '-', '_' and '.'");
