@@ -12,6 +12,11 @@
 
 namespace ocifake {
 
+/// Which Oracle cloud a server fakes: `oci`, the public cloud (the public OCI SDKs' enums and
+/// fields), or `pca`, Private Cloud Appliance 3.0 (the CreateImage reference: VDPA, NVME,
+/// `shouldIncludeDataVolumes`, `imageVolumeDetails`). docs/behaviour.md lists the differences.
+enum class dialect { oci, pca };
+
 /// A public key requests may be signed with, when signatures are verified.
 struct public_key {
   /// The `keyId` it is registered under (`<tenancy>/<user>/<fingerprint>`); empty: any keyId.
@@ -24,6 +29,8 @@ struct public_key {
 struct server_options {
   /// `real` follows the system clock; `manual` stands still until `clock().advance()`.
   clock_mode clock = clock_mode::real;
+  /// The cloud faked: public OCI by default. A scenario's `"dialect"` changes it.
+  ocifake::dialect dialect = ocifake::dialect::oci;
   /// Seeds OCIDs, etags and probabilistic faults; the same seed and requests give the same
   /// answers. Without one, a random seed is drawn.
   std::optional<std::uint64_t> seed{};

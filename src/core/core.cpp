@@ -28,11 +28,16 @@ core::core(server_options o)
       lifecycle(store),
       request_ids(seed ^ request_id_salt),
       journal(options.journal_limit) {
+  store.lock()->set_dialect(options.dialect);
   clock_access::on_advance(*clock, [this] { catch_up_all(*store.lock()); });
 }
 
 void core::clear() {
-  store.lock()->clear();
+  {
+    auto r = store.lock();
+    r->clear();
+    r->set_dialect(options.dialect);
+  }
   retries.lock()->clear();
   engine.clear();
   journal.clear();

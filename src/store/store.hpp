@@ -21,6 +21,7 @@
 #include <ocifake/clock.hpp>
 #include <ocifake/lifecycle.hpp>
 #include <ocifake/model.hpp>
+#include <ocifake/options.hpp>
 
 #include "lifecycle/machines.hpp"
 #include "lifecycle/settings.hpp"
@@ -132,6 +133,9 @@ public:
   id_generator& ids() { return ids_; }
   const page_sealer& pages() const { return pages_; }
   lifecycle_settings& lifecycle() { return lifecycle_; }
+  // The cloud faked; what requests may say and what answers hold depend on it.
+  ocifake::dialect dialect() const { return dialect_; }
+  void set_dialect(ocifake::dialect d) { dialect_ = d; }
   const lifecycle_settings& lifecycle() const { return lifecycle_; }
 
   // ---- images. Records never move once stored (references to them stay valid), and every view
@@ -194,6 +198,7 @@ private:
   id_generator ids_;
   page_sealer pages_;
   lifecycle_settings lifecycle_;
+  ocifake::dialect dialect_ = ocifake::dialect::oci;
   std::unordered_map<std::string, image_record> images_;
   std::unordered_map<std::string, work_request_record> work_requests_;
   std::map<std::string, instance_record> instances_;
