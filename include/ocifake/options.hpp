@@ -27,10 +27,10 @@ struct public_key {
 
 /// Options for `ocifake::server`. A plain aggregate: set what you need by name.
 struct server_options {
-  /// `real` follows the system clock; `manual` stands still until `clock().advance()`.
-  clock_mode clock = clock_mode::real;
   /// The cloud faked: public OCI by default. A scenario's `"dialect"` changes it.
   ocifake::dialect dialect = ocifake::dialect::oci;
+  /// `real` follows the system clock; `manual` stands still until `clock().advance()`.
+  clock_mode clock = clock_mode::real;
   /// Seeds OCIDs, etags and probabilistic faults; the same seed and requests give the same
   /// answers. Without one, a random seed is drawn.
   std::optional<std::uint64_t> seed{};

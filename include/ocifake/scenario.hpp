@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include <ocifake/clock.hpp>
+#include <ocifake/options.hpp>
 
 namespace ocifake {
 
@@ -35,6 +36,9 @@ public:
   /// The scenario's `clock`, when it names one: applying the scenario switches the server's clock
   /// to that mode.
   std::optional<clock_mode> clock() const;
+  /// The scenario's `dialect`, when it names one: applying the scenario makes the server fake that
+  /// cloud.
+  std::optional<ocifake::dialect> dialect() const;
   /// The scenario's `seed`, when it gives one (applying the scenario reseeds the server's OCIDs).
   std::optional<std::uint64_t> seed() const;
 

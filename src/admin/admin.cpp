@@ -174,8 +174,9 @@ api_response clear_journal(core& s, const api_request&) {
 }
 
 api_response add_instance(core& s, const api_request& req) {
-  auto spec = parse_instance(body_json(req, R"(an instance {"compartmentId": ...})"), "$", request_source);
+  const auto& body = body_json(req, R"(an instance {"compartmentId": ...})");
   auto r = s.store.lock();
+  auto spec = parse_instance(body, "$", request_source, rules_of(r->dialect()));
   const auto& inst = r->add_instance(spec);
   auto answer = json_answer(instance_json(inst));
   answer.changes.push_back("instance " + inst.id + " registered");

@@ -112,10 +112,10 @@ const char* state_names = "PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABL
 
 // An image as the answer's body. Its JSON lives only until it is serialised, so it is built in an
 // arena on the stack instead of a few dozen heap blocks.
-api_response image_answer(const image_record& img) {
+api_response image_answer(const resources& s, const image_record& img) {
   unsigned char buffer[4096];
   json::monotonic_resource arena(buffer, sizeof buffer);
-  return json_answer(image_json(img, &arena));
+  return json_answer(image_json(img, rules_of(s.dialect()), &arena));
 }
 
 }  // namespace
@@ -132,18 +132,18 @@ struct create_request {
   bool include_data_volumes = false;
 };
 
-create_request read_create_request(const json::object& body) {
+create_request read_create_request(const json::object& body, const dialect_rules& d) {
   field_reader f(body);
   create_request c;
   c.compartment = *f.ocid("compartmentId", true);
   c.display_name = f.string("displayName");
   c.freeform = f.freeform_tags();
   c.defined = f.defined_tags();
-  c.launch_mode = f.enumeration("launchMode", launch_modes);
+  c.launch_mode = dialect_enumeration(f, "launchMode", d, &dialect_rules::launch_modes);
   c.launch_options = f.object("launchOptions");
   c.instance_id = f.ocid("instanceId");
   auto* source = f.object("imageSourceDetails");
-  c.include_data_volumes = f.boolean("shouldIncludeDataVolumes").value_or(false);
+  if (d.volume_details) c.include_data_volumes = f.boolean("shouldIncludeDataVolumes").value_or(false);
   if (c.instance_id && source)
     throw invalid_parameter("instanceId", "give either instanceId or imageSourceDetails, not both");
   if (!c.instance_id && !source)
@@ -194,7 +194,8 @@ void import_object(const resources& s, const create_request& c, image_record& im
 }  // namespace
 
 api_response create_image(resources& s, const api_request& req) {
-  auto c = read_create_request(body_object(req));  // points into the request's body
+  const auto& dialect = rules_of(s.dialect());
+  auto c = read_create_request(body_object(req), dialect);  // points into the request's body
   require_compartment(s, "compartmentId", c.compartment);
 
   image_record img;
@@ -211,7 +212,7 @@ api_response create_image(resources& s, const api_request& req) {
     import_object(s, c, img);
   if (c.launch_options) {
     field_reader lf(*c.launch_options, "launchOptions.");
-    img.launch_options = read_launch_options(lf, img.launch_mode);
+    img.launch_options = read_launch_options(lf, img.launch_mode, dialect);
   } else {
     img.launch_options = default_launch_options(img.launch_mode);
   }
@@ -220,7 +221,7 @@ api_response create_image(resources& s, const api_request& req) {
   auto& stored = s.add_image(std::move(img));
   auto wr_id = start_phase(s, stored, p);
 
-  api_response r = image_answer(stored);
+  api_response r = image_answer(s, stored);
   r.headers.emplace_back("etag", stored.etag);
   r.headers.emplace_back("opc-work-request-id", wr_id);
   r.resource_id = stored.id;
@@ -233,7 +234,7 @@ api_response get_image(resources& s, const api_request& req) {
   auto& img = require_image(s, req.params.at(0));
   auto before = img.state();
   catch_up(s, img, true);
-  api_response r = image_answer(img);
+  api_response r = image_answer(s, img);
   r.headers.emplace_back("etag", img.etag);
   if (img.state() != before) r.changes.push_back(state_change(img, before));
   return r;
@@ -314,7 +315,7 @@ public:
         more = true;
         return;
       }
-      page_.push_back(image_json(*img, page_.storage()));
+      page_.push_back(image_json(*img, rules_of(s_.dialect()), page_.storage()));
       last = list_cursor{q_.by(), q_.order(), it->second, key_text(it->first)};
     }
   }
@@ -423,7 +424,7 @@ api_response update_image(resources& s, const api_request& req) {
   }
   if (!changed.empty()) s.touch(img);
 
-  api_response r = image_answer(img);
+  api_response r = image_answer(s, img);
   r.headers.emplace_back("etag", img.etag);
   r.resource_id = img.id;
   if (!changed.empty()) r.changes.push_back("image " + img.id + " updated: " + changed);
@@ -477,7 +478,7 @@ api_response export_image(resources& s, const api_request& req) {
   if (auto* wr = s.find_work_request(wr_id))
     wr->logs.push_back({"exporting to " + destination + " as " + format, s.now()});
 
-  api_response r = image_answer(img);
+  api_response r = image_answer(s, img);
   r.headers.emplace_back("etag", img.etag);
   r.headers.emplace_back("opc-work-request-id", wr_id);
   r.resource_id = img.id;

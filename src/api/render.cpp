@@ -8,7 +8,7 @@ namespace ocifake::detail {
 
 namespace json = boost::json;
 
-json::object image_json(const image_record& r, json::storage_ptr sp) {
+json::object image_json(const image_record& r, const dialect_rules& d, json::storage_ptr sp) {
   json::object o(sp);
   o.reserve(19);  // the keys below: no rehash on the way
   if (r.agent_features)
@@ -23,7 +23,9 @@ json::object image_json(const image_record& r, json::storage_ptr sp) {
   o["displayName"] = r.display_name;
   o["freeformTags"] = r.freeform_tags;
   o["id"] = r.id;
-  if (r.data_volumes) {
+  if (!d.volume_details) {
+    // not part of public OCI's Image
+  } else if (r.data_volumes) {
     json::object details(sp);
     details["dataVolumes"] = *r.data_volumes;
     o["imageVolumeDetails"] = std::move(details);
@@ -31,7 +33,7 @@ json::object image_json(const image_record& r, json::storage_ptr sp) {
     o["imageVolumeDetails"] = nullptr;
   }
   o["launchMode"] = r.launch_mode;
-  o["launchOptions"] = to_json(r.launch_options, sp);
+  o["launchOptions"] = to_json(r.launch_options, d, sp);
   o["lifecycleState"] = to_string(r.state());
   o["listingType"] = r.listing_type;
   o["operatingSystem"] = r.operating_system;
@@ -83,7 +85,7 @@ json::object work_request_log_json(const work_request_record::log_entry& e) {
   return json::object{{"message", e.message}, {"timestamp", rfc3339(e.timestamp)}};
 }
 
-ocifake::image snapshot(const image_record& r) {
+ocifake::image snapshot(const image_record& r, const dialect_rules& d) {
   ocifake::image i;
   i.id = r.id;
   i.compartment_id = r.compartment_id;
@@ -96,7 +98,7 @@ ocifake::image snapshot(const image_record& r) {
   i.size_in_mbs = r.size_in_mbs;
   for (const auto& kv : r.freeform_tags)
     if (auto* s = kv.value().if_string()) i.freeform_tags.emplace(std::string(kv.key()), std::string(*s));
-  i.json = json::serialize(image_json(r));
+  i.json = json::serialize(image_json(r, d));
   return i;
 }
 

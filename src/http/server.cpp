@@ -154,7 +154,14 @@ std::string server::add_instance(const instance_spec& spec) {
     throw usage_error("add_instance: compartment_id '" + spec.compartment_id + "' is not a valid OCID");
   if (!spec.id.empty() && !detail::is_ocid(spec.id))
     throw usage_error("add_instance: id '" + spec.id + "' is not a valid OCID");
-  return impl_->core.store.lock()->add_instance(spec).id;
+  auto r = impl_->core.store.lock();
+  const auto& rules = detail::rules_of(r->dialect());
+  if (auto f = detail::foreign_value(spec.launch_mode, nullptr, rules)) {
+    auto note = f->note(rules);
+    throw usage_error("add_instance: launch_mode '" + spec.launch_mode + "' is not " + f->expected(rules) +
+                      (note.empty() ? "" : " (" + note + ")"));
+  }
+  return r->add_instance(spec).id;
 }
 
 void server::add_compartment(const std::string& compartment_id) {
@@ -174,7 +181,8 @@ std::vector<image> server::images() const {
   detail::catch_up_all(*r);
   std::vector<image> out;
   out.reserve(r->image_count());
-  for (const auto& [time, seq] : r->by_time()) out.push_back(detail::snapshot(*r->image_at(seq)));
+  for (const auto& [time, seq] : r->by_time())
+    out.push_back(detail::snapshot(*r->image_at(seq), detail::rules_of(r->dialect())));
   return out;
 }
 
@@ -183,7 +191,7 @@ std::optional<image> server::find_image(const std::string& id) const {
   auto* img = r->find_image(id);
   if (!img) return std::nullopt;
   detail::catch_up(*r, *img, false);
-  return detail::snapshot(*img);
+  return detail::snapshot(*img, detail::rules_of(r->dialect()));
 }
 
 std::vector<work_request> server::work_requests() const {

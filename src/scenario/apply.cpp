@@ -97,9 +97,25 @@ std::string pretty(const json::value& v) {
 namespace {
 
 // Ids the server has already, rule ids already taken: the refusals that need the server.
+// A value the dialect the scenario will be applied in does not know, refused at its place in the
+// document (a scenario that names no dialect was read with the values of either).
+void check_dialect(const scenario_data& d, const dialect_rules& rules) {
+  auto refuse = [&](const std::string& path, const foreign& f) {
+    input_error e(input_error::kind::invalid, path + "." + std::string(f.key), f.expected(rules),
+                  "\"" + std::string(f.value) + "\"", "", f.note(rules));
+    throw invalid_input(d.source, e.path, e.detail());
+  };
+  for (const auto& img : d.images)
+    if (auto f = foreign_value(img.record.launch_mode, &img.record.launch_options, rules)) refuse(img.path, *f);
+  for (std::size_t i = 0; i < d.instances.size(); ++i)
+    if (auto f = foreign_value(d.instances[i].launch_mode, nullptr, rules))
+      refuse("$.instances[" + std::to_string(i) + "]", *f);
+}
+
 void check_fits(core& c, const scenario_data& d) {
   {
     auto r = c.store.lock();
+    check_dialect(d, rules_of(d.dialect.value_or(r->dialect())));
     for (const auto& img : d.images)
       if (!img.record.id.empty() && r->has_image(img.record.id))
         throw invalid_input(d.source, img.path + ".id",
@@ -201,6 +217,7 @@ void apply_scenario(core& c, const scenario& sc) {
   // ---- from here on nothing refuses
   if (d.seed) c.reseed_ids(*d.seed);
   auto r = c.store.lock();
+  if (d.dialect) r->set_dialect(*d.dialect);
   for (const auto& id : d.compartments) r->add_compartment(id);
   for (const auto& o : d.objects) r->register_object(o);
   for (const auto& spec : d.instances) r->add_instance(spec);
@@ -237,8 +254,8 @@ void replace_state(core& c, const scenario& sc, bool startup) {
 
 namespace {
 
-json::object image_document(const image_record& r, time_point now) {
-  auto o = image_json(r);
+json::object image_document(const image_record& r, const dialect_rules& d, time_point now) {
+  auto o = image_json(r, d);
   if (!r.shapes.empty()) {
     json::array shapes;
     for (const auto& e : r.shapes) {
@@ -309,7 +326,7 @@ void resources_document(json::object& doc, resources& r) {
   for (const auto& k : r.objects()) objects.push_back(object_json(k));
   doc["objects"] = std::move(objects);
   json::array images;
-  for (const auto* img : r.images_in_order()) images.push_back(image_document(*img, now));
+  for (const auto* img : r.images_in_order()) images.push_back(image_document(*img, rules_of(r.dialect()), now));
   doc["images"] = std::move(images);
   json::array work_requests;
   for (const auto* w : r.work_requests_in_order()) work_requests.push_back(work_request_document(*w));
@@ -330,6 +347,7 @@ std::string state_document(core& c) {
   json::object doc;
   doc["name"] = "state";
   doc["description"] = "The state of an ocifake server at " + rfc3339(now) + ".";
+  doc["dialect"] = rules_of(r->dialect()).name;
   doc["clock"] = mode_name(c.clock->mode());
   // A real clock is not set back: the document recreates what exists, not the moment.
   if (c.clock->mode() == clock_mode::manual) doc["clockStart"] = rfc3339(now);

@@ -92,14 +92,14 @@ json::array read_data_volumes(const object_reader& f) {
 }
 
 // The image's own fields, as GetImage writes them.
-void read_image_fields(const object_reader& f, image_record& r, const std::string& state) {
+void read_image_fields(const object_reader& f, image_record& r, const std::string& state, const dialect_rules& d) {
   r.id = f.ocid("id").value_or("");
   r.compartment_id = *f.ocid("compartmentId", true);
   r.machine = image_machine(*parse_image_state(state));
   r.operating_system = f.string("operatingSystem").value_or("Oracle Linux");
   r.operating_system_version = f.string("operatingSystemVersion").value_or("8");
   r.base_image_id = f.ocid("baseImageId").value_or("");
-  r.launch_mode = f.enumeration("launchMode", launch_modes).value_or("PARAVIRTUALIZED");
+  r.launch_mode = dialect_enumeration(f, "launchMode", d, &dialect_rules::launch_modes).value_or("PARAVIRTUALIZED");
   r.listing_type = f.enumeration("listingType", listing_types).value_or("NONE");
   r.create_image_allowed = f.boolean("createImageAllowed").value_or(true);
   r.size_in_mbs = f.integer("sizeInMBs", 1, std::int64_t(1) << 40);
@@ -118,14 +118,14 @@ void read_image_fields(const object_reader& f, image_record& r, const std::strin
         *l, f.path_of("launchOptions"),
         {"bootVolumeType", "firmware", "networkType", "remoteDataVolumeType", "isPvEncryptionInTransitEnabled",
          "isConsistentVolumeNamingEnabled", "isEncryptionInTransitEnabled"});
-    r.launch_options = read_launch_options(lf, r.launch_mode);
+    r.launch_options = read_launch_options(lf, r.launch_mode, d);
   } else {
     r.launch_options = default_launch_options(r.launch_mode);
   }
   r.display_name = f.string("displayName").value_or("");
 }
 
-scenario_image parse_image(const json::value& v, const std::string& path) {
+scenario_image parse_image(const json::value& v, const std::string& path, const dialect_rules& d) {
   object_reader f(v, path,
                   {"agentFeatures",
                    "baseImageId",
@@ -152,7 +152,7 @@ scenario_image parse_image(const json::value& v, const std::string& path) {
   out.path = path;
   auto& r = out.record;
   auto state = f.enumeration("lifecycleState", image_states).value_or("AVAILABLE");
-  read_image_fields(f, r, state);
+  read_image_fields(f, r, state, d);
   if (auto t = f.time("timeCreated")) {
     r.time_created = *t;
     out.time_created_given = true;
@@ -231,7 +231,7 @@ scenario_work_request parse_work_request(const json::value& v, const std::string
   return out;
 }
 
-instance_spec read_instance(const json::value& v, const std::string& path) {
+instance_spec read_instance(const json::value& v, const std::string& path, const dialect_rules& d) {
   object_reader f(v, path,
                   {"id", "compartmentId", "displayName", "operatingSystem", "operatingSystemVersion", "imageId",
                    "launchMode", "bootVolumeSizeInMBs", "dataVolumes"},
@@ -243,7 +243,7 @@ instance_spec read_instance(const json::value& v, const std::string& path) {
   if (auto x = f.string("operatingSystem")) s.operating_system = *x;
   if (auto x = f.string("operatingSystemVersion")) s.operating_system_version = *x;
   if (auto x = f.ocid("imageId")) s.image_id = *x;
-  if (auto x = f.enumeration("launchMode", launch_modes)) s.launch_mode = *x;
+  if (auto x = dialect_enumeration(f, "launchMode", d, &dialect_rules::launch_modes)) s.launch_mode = *x;
   s.boot_volume_size_in_mbs = f.integer("bootVolumeSizeInMBs", 1, std::int64_t(1) << 40);
   each(f, "dataVolumes", [&](const json::value& e, const std::string& p) {
     object_reader dv(e, p, {"displayName", "sizeInMBs"}, "a data volume {\"displayName\", \"sizeInMBs\"}");
@@ -273,18 +273,22 @@ void read_settings(const object_reader& f, scenario_data& d) {
   if (f.has("seed"))
     d.seed = f.whole("seed", 0, std::numeric_limits<std::uint64_t>::max(), "an integer from 0 to 18446744073709551615");
   if (d.seed && f.value("seed")->is_double()) f.fail("seed", "an integer from 0 to 18446744073709551615");
+  if (auto x = f.enumeration("dialect", dialect_names)) d.dialect = dialect_named(*x);
 }
 
 // compartments, instances, objects, images, workRequests, lifecycle, faults
 void read_contents(const object_reader& f, scenario_data& d) {
+  // A scenario's values are those of its own dialect, else of either (checked when it is applied).
+  const auto& rules = d.dialect ? rules_of(*d.dialect) : either_dialect();
   each(f, "compartments", [&](const json::value& v, const std::string& path) {
     auto* s = v.if_string();
     if (!s || !is_ocid(*s)) refuse(path, "a compartment OCID (ocid1.compartment.<realm>..<unique>)", &v);
     d.compartments.emplace_back(*s);
   });
-  each(f, "instances", [&](const json::value& v, const std::string& p) { d.instances.push_back(read_instance(v, p)); });
+  each(f, "instances",
+       [&](const json::value& v, const std::string& p) { d.instances.push_back(read_instance(v, p, rules)); });
   each(f, "objects", [&](const json::value& v, const std::string& p) { d.objects.push_back(read_object(v, p)); });
-  each(f, "images", [&](const json::value& v, const std::string& p) { d.images.push_back(parse_image(v, p)); });
+  each(f, "images", [&](const json::value& v, const std::string& p) { d.images.push_back(parse_image(v, p, rules)); });
   each(f, "workRequests",
        [&](const json::value& v, const std::string& p) { d.work_requests.push_back(parse_work_request(v, p)); });
   if (auto* l = f.value("lifecycle")) {
@@ -415,8 +419,9 @@ const char* phase_key(phase p) {
   return "";
 }
 
-instance_spec parse_instance(const json::value& v, const std::string& path, const std::string& source) {
-  return read_input(source, [&] { return read_instance(v, path); });
+instance_spec parse_instance(const json::value& v, const std::string& path, const std::string& source,
+                             const dialect_rules& d) {
+  return read_input(source, [&] { return read_instance(v, path, d); });
 }
 
 object_key parse_object(const json::value& v, const std::string& path, const std::string& source) {
@@ -459,6 +464,7 @@ const std::string& scenario::name() const { return data_->name; }
 const std::string& scenario::description() const { return data_->description; }
 std::optional<clock_mode> scenario::clock() const { return data_->clock; }
 std::optional<std::uint64_t> scenario::seed() const { return data_->seed; }
+std::optional<ocifake::dialect> scenario::dialect() const { return data_->dialect; }
 
 scenario scenario::parse(std::string_view text, std::string source) {
   auto d = std::make_shared<detail::scenario_data>();
@@ -466,8 +472,8 @@ scenario scenario::parse(std::string_view text, std::string source) {
   detail::read_input(d->source, [&] {
     auto doc = detail::parse_json(text);
     detail::object_reader f(doc, "$",
-                            {"name", "description", "clock", "clockStart", "seed", "compartments", "instances",
-                             "objects", "images", "workRequests", "lifecycle", "faults"},
+                            {"name", "description", "dialect", "clock", "clockStart", "seed", "compartments",
+                             "instances", "objects", "images", "workRequests", "lifecycle", "faults"},
                             "a scenario object {\"name\", ...}");
     detail::read_settings(f, *d);
     detail::read_contents(f, *d);

@@ -40,6 +40,7 @@ struct scenario_data {
   std::string source;  // file name or "<string>"
   std::string name;
   std::string description;
+  std::optional<ocifake::dialect> dialect;
   std::optional<clock_mode> clock;
   std::optional<time_point> clock_start;
   std::optional<std::uint64_t> seed;
@@ -54,7 +55,9 @@ struct scenario_data {
 
 // The pieces the admin API reads with the same rules as a scenario document. Each throws
 // invalid_input(source, path, expected).
-instance_spec parse_instance(const boost::json::value& v, const std::string& path, const std::string& source);
+// An instance's values are those of dialect `d`.
+instance_spec parse_instance(const boost::json::value& v, const std::string& path, const std::string& source,
+                             const dialect_rules& d);
 object_key parse_object(const boost::json::value& v, const std::string& path, const std::string& source);
 // JSON text to a value; invalid_input at "$" when it is not JSON.
 boost::json::value parse_json_text(std::string_view text, const std::string& source);

@@ -39,6 +39,9 @@ options:
   --port N                port to listen on (default 0: a free port, shown on the first line)
   --scenario FILE         load a scenario file at start-up; repeat to load several, in order,
                           each adding to the state and rules; POST /_ocifake/reset returns here
+  --dialect oci|pca       the cloud faked: public OCI (default) or Private Cloud Appliance
+                          (the enums and fields of PCA's CreateImage); a scenario that names
+                          a dialect switches it
   --clock real|manual     the server's clock (default real); a scenario that names a clock
                           switches it, at start-up and on POST /_ocifake/scenario; a manual
                           clock moves only by POST /_ocifake/clock/advance
@@ -92,6 +95,7 @@ std::size_t choice(const std::string& flag, const std::string& text, std::span<c
 }
 
 constexpr std::string_view clock_modes[] = {"real", "manual"};
+constexpr std::string_view dialects[] = {"oci", "pca"};
 constexpr std::string_view log_formats[] = {"text", "json"};
 
 // One row per flag: its name, whether a value follows it (as the next argument or after '='), and
@@ -110,6 +114,10 @@ constexpr flag_row flags[] = {
     {"--clock", true,
      [](cli& c, arg f, arg v) {
        c.options.clock = choice(f, v, clock_modes) == 1 ? ocifake::clock_mode::manual : ocifake::clock_mode::real;
+     }},
+    {"--dialect", true,
+     [](cli& c, arg f, arg v) {
+       c.options.dialect = choice(f, v, dialects) == 1 ? ocifake::dialect::pca : ocifake::dialect::oci;
      }},
     {"--seed", true, [](cli& c, arg f, arg v) { c.options.seed = number<std::uint64_t>(f, v, UINT64_MAX); }},
     {"--verify-signatures", false, [](cli& c, arg, arg) { c.options.verify_signatures = true; }},

@@ -1,4 +1,5 @@
-// CreateImage and GetImage over HTTP, against create-image-api.txt.
+// CreateImage and GetImage over HTTP, against create-image-api.txt: the Private Cloud Appliance
+// edition, so these servers fake that dialect (dialect_test.cpp has public OCI's differences).
 #include "catch_compat.hpp"
 
 #include <regex>
@@ -10,7 +11,7 @@ namespace json = boost::json;
 namespace {
 
 struct fixture {
-  ocifake::server fake{{.clock = ocifake::clock_mode::manual, .seed = 7}};
+  ocifake::server fake{{.dialect = ocifake::dialect::pca, .clock = ocifake::clock_mode::manual, .seed = 7}};
   test::client c{fake};
   std::string instance = fake.add_instance({.compartment_id = test::compartment,
                                             .display_name = "web-1",

@@ -72,6 +72,49 @@ test("CreateImage from an instance, then ComputeWaiter.forImage to AVAILABLE", T
   });
 });
 
+test("public OCI by default: launchMode ACCELERATEDPV, as the SDK's enums have it, followed to AVAILABLE", T, async () => {
+  await h.withServer({}, async ({ endpoint }) => {
+    const clients = h.makeClients(endpoint);
+    const done = await availableImage(endpoint, clients, {
+      launchMode: h.core.models.CreateImageDetails.LaunchMode.Acceleratedpv,
+      launchOptions: { networkType: h.core.models.LaunchOptions.NetworkType.Acceleratedpv },
+    });
+    assert.equal(done.image.launchMode, Image.LaunchMode.Acceleratedpv);
+    assert.equal(done.image.launchOptions.networkType, "ACCELERATEDPV");
+    assert.equal(done.image.imageVolumeDetails, undefined, "not part of public OCI's Image");
+    // The Private Cloud Appliance value is refused, as public OCI refuses it.
+    const instance = await h.addInstance(endpoint, {});
+    await assert.rejects(
+      clients.compute.createImage({
+        createImageDetails: { compartmentId: h.COMPARTMENT_ID, instanceId: instance.id, launchMode: "VDPA" },
+      }),
+      (err) => {
+        assert.equal(err.statusCode, 400);
+        assert.equal(err.serviceCode, "InvalidParameter");
+        assert.match(err.message, /launchMode: one of NATIVE, EMULATED, PARAVIRTUALIZED, ACCELERATEDPV, CUSTOM; got "VDPA"/);
+        return true;
+      },
+    );
+  });
+});
+
+test("--dialect pca: VDPA and shouldIncludeDataVolumes, as Private Cloud Appliance takes them", T, async () => {
+  await h.withServer({ args: ["--dialect", "pca", "--seed", "1"] }, async ({ endpoint }) => {
+    const { compute } = h.makeClients(endpoint);
+    const instance = await h.addInstance(endpoint, { dataVolumes: [{ displayName: "data", sizeInMBs: 1024 }] });
+    const created = await compute.createImage({
+      createImageDetails: {
+        compartmentId: h.COMPARTMENT_ID,
+        instanceId: instance.id,
+        launchMode: "VDPA",
+        shouldIncludeDataVolumes: true,
+      },
+    });
+    assert.equal(created.image.launchMode, "VDPA");
+    assert.equal(created.image.imageVolumeDetails.dataVolumes.length, 1);
+  });
+});
+
 test("CreateImage from an unknown instance surfaces RelatedResourceNotAuthorizedOrNotFound", T, async () => {
   await h.withServer({}, async ({ endpoint }) => {
     const { compute } = h.makeClients(endpoint);

@@ -286,6 +286,7 @@ TEST_CASE("ocifake-server: a mistyped flag or value is refused with the closest 
            {{"--clock", "manul"}, R"(--clock takes real or manual, not 'manul' (did you mean "manual"?))"},
            {{"--log-format=jsno"}, R"(--log-format takes text or json, not 'jsno' (did you mean "json"?))"},
            {{"--clock", "fast"}, "--clock takes real or manual, not 'fast'\n"},
+           {{"--dialect", "PCA"}, R"(--dialect takes oci or pca, not 'PCA' (did you mean "pca"?))"},
            {{"-x"}, "unknown option '-x'\n"}}) {
     INFO(m.args[0]);
     auto r = run(m.args);
@@ -301,11 +302,12 @@ TEST_CASE("ocifake-server: each flag takes its value after a space or an equals 
   CHECK_THAT(run({"--allow-remote=yes"}).err, catch_compat::Contains("--allow-remote takes no value"));
   CHECK_THAT(run({"--admin-token="}).err, catch_compat::Contains("--admin-token must not be empty"));
   CHECK_THAT(run({"--port=65536"}).err, catch_compat::Contains("--port takes a number from 0 to 65535, not '65536'"));
-  child server({"--quiet", "--clock=manual", "--seed", "5", "--port=0"});
+  child server({"--quiet", "--clock=manual", "--seed", "5", "--port=0", "--dialect=pca"});
   auto c = client_for(server.endpoint());
   auto state = c.Get("/_ocifake/state");
   REQUIRE(state);
   CHECK_THAT(state->body, catch_compat::Contains(R"("clock": "manual")"));
+  CHECK_THAT(state->body, catch_compat::Contains(R"("dialect": "pca")"));
   server.signal(SIGTERM);
   CHECK(server.wait() == 0);
 }

@@ -116,7 +116,7 @@ TEST_CASE("scenario: did you mean, for keys and for values of a closed set", "[u
   auto m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"(", "launchMode": "NATIV"}])"));
   CHECK(m.path == "$.instances[0].launchMode");
   CHECK(m.expected ==
-        R"(one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
+        R"(one of NATIVE, EMULATED, PARAVIRTUALIZED, ACCELERATEDPV, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
   m = mistake_in(doc(R"("images": [)" + image_doc(R"("lifecycleState": "AVAILABEL")") + "]"));
   CHECK_THAT(m.expected, catch_compat::EndsWith(R"(; got "AVAILABEL" (did you mean "AVAILABLE"?))"));
   m = mistake_in(doc(R"("clock": "Manuel")"));
@@ -143,7 +143,7 @@ TEST_CASE("scenario: mistakes in instances and objects", "[unit][scenario]") {
 
   m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"(", "launchMode": "FAST"}])"));
   CHECK(m.path == "$.instances[0].launchMode");
-  CHECK(m.expected == R"(one of NATIVE, EMULATED, PARAVIRTUALIZED, VDPA, CUSTOM; got "FAST")");
+  CHECK(m.expected == R"(one of NATIVE, EMULATED, PARAVIRTUALIZED, ACCELERATEDPV, VDPA, CUSTOM; got "FAST")");
 
   m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment +
                      R"(", "dataVolumes": [{"displayName": "d", "sizeInMBs": "big"}]}])"));
