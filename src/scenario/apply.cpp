@@ -118,6 +118,11 @@ void check_fits(core& c, const scenario_data& d) {
       for (const auto& img : *d.platform_images) {
         auto drawn = img.record;
         if (drawn.id.empty()) stamp_platform_image(drawn, r->region());
+        for (const auto& custom : d.images)
+          if (custom.record.id == drawn.id)
+            throw invalid_input(d.source, custom.path + ".id",
+                                "an id no platform image of the scenario has (" + drawn.id + " is " + img.path +
+                                    "'s, drawn from its name)");
         const auto* known = r->find_image(drawn.id);
         if (known && !known->platform)
           throw invalid_input(

@@ -60,9 +60,9 @@ image_record& resources::add_platform_image(image_record&& r) {
 
 void resources::clear_platform_images() {
   for (const auto& [ms, seq] : platform_by_time_) {
-    auto* img = by_seq_[seq];
+    const std::string id = by_seq_[seq]->id;  // a copy: the key must outlive the node it erases
     by_seq_[seq] = nullptr;
-    images_.erase(img->id);
+    images_.erase(id);
   }
   platform_by_time_.clear();
   platform_by_name_.clear();

@@ -601,3 +601,29 @@ TEST_CASE("platform images: an instance's shape in scenarios and the admin API",
       c.post("/_ocifake/instances", R"({"compartmentId": "ocid1.compartment.oc1..aaaaaaaatestcompartment"})"));
   CHECK(plain.json().as_object()["shape"] == "VM.Standard.E4.Flex");
 }
+
+TEST_CASE("platform images: a scenario whose platform and custom images would share an id is refused whole",
+          "[http][platform][scenario]") {
+  ocifake::server fake;
+  // The id the catalogue draws from this name in region phx.
+  const std::string drawn = "ocid1.image.oc1.phx.aaaaaaaaxffqniikcdpqoibmuh4e6pomkmqoppzpimbi26vtvzpyikdelbho";
+  auto sc = ocifake::scenario::parse(R"({"name": "clash",
+      "platformImages": [{"displayName": "Oracle-Linux-9.5-2024.11.20-0"}],
+      "images": [{"id": ")" + drawn + R"(", "compartmentId": "ocid1.compartment.oc1..aaaaaaaatestcompartment"}]})");
+  try {
+    fake.apply(sc);
+    FAIL("applied");
+  } catch (const ocifake::invalid_input& e) {
+    CHECK(e.path() == "$.images[0].id");
+  }
+  CHECK(fake.platform_images().size() == 21);  // nothing changed
+  CHECK(fake.images().empty());
+  // A custom image the server has cannot become a platform image either.
+  fake.apply(ocifake::scenario::parse(R"({"name": "custom", "images": [{"id": ")" + drawn +
+                                      R"(", "compartmentId": "ocid1.compartment.oc1..aaaaaaaatestcompartment"}]})"));
+  CHECK_THROWS_AS(fake.apply(ocifake::scenario::parse(
+                      R"({"name": "p", "platformImages": [{"displayName": "Oracle-Linux-9.5-2024.11.20-0"}]})")),
+                  ocifake::invalid_input);
+  CHECK(fake.platform_images().size() == 21);
+  CHECK_THROWS_AS(fake.add_platform_image({.display_name = "Oracle-Linux-9.5-2024.11.20-0"}), ocifake::usage_error);
+}
