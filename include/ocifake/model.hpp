@@ -25,15 +25,38 @@ struct instance_spec {
   std::string display_name = "instance";
   std::string operating_system = "Oracle Linux";
   std::string operating_system_version = "8";
-  /// The image the instance was launched from; becomes the new image's `baseImageId`. Empty: none.
+  /// The image the instance was launched from; becomes the new image's `baseImageId`, and its
+  /// shapes the new image's. Empty: the newest platform image of the operating system and version,
+  /// of the shape's architecture, when the catalogue has one; else none.
   std::string image_id{};
   /// NATIVE, EMULATED, PARAVIRTUALIZED, VDPA or CUSTOM.
   std::string launch_mode = "PARAVIRTUALIZED";
+  /// The instance's shape; an image created from it is compatible with it. An Ampere shape
+  /// (`VM.Standard.A1.Flex`) makes it an aarch64 instance.
+  std::string shape = "VM.Standard.E4.Flex";
   /// Boot volume size; becomes the image's `sizeInMBs`. Default 47694 (an Oracle Linux boot volume).
   std::optional<std::int64_t> boot_volume_size_in_mbs{};
   /// Attached data volumes, in attachment order.
   std::vector<data_volume> data_volumes{};
   /// The OCID to register it under; empty: one is generated.
+  std::string id{};
+};
+
+/// A platform image to add to the catalogue, which ListImages lists in every compartment:
+/// `fake.add_platform_image({.display_name = "Oracle-Linux-9.5-2024.11.20-0"})`.
+struct platform_image_spec {
+  /// Required. A name with `aarch64` in it makes an Arm image (its default shapes, and the base
+  /// image of instances with an Ampere shape), as the real catalogue names them.
+  std::string display_name{};
+  std::string operating_system = "Oracle Linux";
+  std::string operating_system_version = "9";
+  /// When it was published; empty: the server's clock now.
+  std::optional<std::chrono::system_clock::time_point> time_created{};
+  std::int64_t size_in_mbs = 47694;
+  /// The shapes it is compatible with, by name; a Flex shape the fake knows gets its OCPU and
+  /// memory ranges. Empty: the catalogue's shapes of its architecture.
+  std::vector<std::string> shapes{};
+  /// The OCID; empty: drawn from the region and the name, the same on every server.
   std::string id{};
 };
 

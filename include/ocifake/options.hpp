@@ -31,6 +31,10 @@ struct server_options {
   ocifake::dialect dialect = ocifake::dialect::oci;
   /// `real` follows the system clock; `manual` stands still until `clock().advance()`.
   clock_mode clock = clock_mode::real;
+  /// Start with the catalogue of platform images the dialect's cloud lists (Oracle Linux, Ubuntu,
+  /// Windows; docs/behaviour.md), in every compartment's ListImages. `false`: none. A scenario's
+  /// `"platformImages"` replaces it; `reset()` returns to it.
+  bool platform_images = true;
   /// Seeds OCIDs, etags and probabilistic faults; the same seed and requests give the same
   /// answers. Without one, a random seed is drawn.
   std::optional<std::uint64_t> seed{};

@@ -54,9 +54,15 @@ public:
   /// strict: an import of an unknown object fails (its work request ends FAILED).
   void add_object(const std::string& namespace_name, const std::string& bucket, const std::string& object);
 
-  /// Every image, oldest first, as GetImage would answer it now (without counting as a read).
+  /// Every custom image (the ones CreateImage, imports and scenarios made), oldest first, as
+  /// GetImage would answer it now (without counting as a read). Platform images are not among them.
   std::vector<image> images() const;
-  /// One image; empty when there is no such OCID.
+  /// The catalogue of platform images, oldest first (see `server_options::platform_images`).
+  std::vector<image> platform_images() const;
+  /// Adds a platform image to the catalogue; returns its OCID. Throws `usage_error` when the name
+  /// is empty, or the id is not an OCID or is one the server has already.
+  std::string add_platform_image(const platform_image_spec& spec);
+  /// One image, custom or platform; empty when there is no such OCID.
   std::optional<image> find_image(const std::string& id) const;
   /// Every work request, oldest first.
   std::vector<work_request> work_requests() const;

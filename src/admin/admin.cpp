@@ -10,12 +10,14 @@
 #include <ocifake/journal.hpp>
 
 #include "api/api.hpp"
+#include "api/render.hpp"
 #include "journal/journal_json.hpp"
 #include "model/fields.hpp"
 #include "model/json_reader.hpp"
 #include "model/suggest.hpp"
 #include "scenario/apply.hpp"
 #include "scenario/scenario_data.hpp"
+#include "store/platform.hpp"
 
 namespace ocifake {
 
@@ -192,6 +194,24 @@ api_response add_object(core& s, const api_request& req) {
   return r;
 }
 
+// The Image JSON with compartmentId null, plus optional shapes: as an image of a scenario's
+// platformImages list.
+api_response add_platform_image(core& s, const api_request& req) {
+  auto body = body_json(req, R"(a platform image {"displayName": ..., "operatingSystem": ..., ...})");
+  auto r = s.store.lock();
+  auto img = parse_platform_image(body, "$", request_source, rules_of(r->dialect()));
+  auto drawn = img.record;
+  stamp_platform_image(drawn, r->region());
+  if (r->has_image(drawn.id))
+    throw invalid_input(request_source, img.record.id.empty() ? "$.displayName" : "$.id",
+                        "an image the server does not have yet (" + drawn.id + " is there already" +
+                            (img.record.id.empty() ? ", drawn from the name" : "") + ")");
+  const auto& stored = store_platform_image(*r, img);
+  auto answer = json_answer(image_json(stored, rules_of(r->dialect())));
+  answer.changes.push_back("platform image " + stored.id + " (" + stored.display_name + ") added");
+  return answer;
+}
+
 api_response read_state(core& s, const api_request&) {
   api_response r;
   r.body = state_document(s);
@@ -216,18 +236,19 @@ struct admin_route {
 
 // clang-format off
 constexpr admin_route admin_routes[] = {
-    {"health",        "GET",    health},
-    {"reset",         "POST",   reset_state},
-    {"scenario",      "POST",   load_scenario},
-    {"faults",        "GET",    list_rules},
-    {"faults",        "POST",   add_rules},
-    {"faults",        "DELETE", remove_rules},
-    {"clock/advance", "POST",   advance_clock},
-    {"journal",       "GET",    read_journal},
-    {"journal",       "DELETE", clear_journal},
-    {"instances",     "POST",   add_instance},
-    {"objects",       "POST",   add_object},
-    {"state",         "GET",    read_state},
+    {"health",          "GET",    health},
+    {"reset",           "POST",   reset_state},
+    {"scenario",        "POST",   load_scenario},
+    {"faults",          "GET",    list_rules},
+    {"faults",          "POST",   add_rules},
+    {"faults",          "DELETE", remove_rules},
+    {"clock/advance",   "POST",   advance_clock},
+    {"journal",         "GET",    read_journal},
+    {"journal",         "DELETE", clear_journal},
+    {"instances",       "POST",   add_instance},
+    {"objects",         "POST",   add_object},
+    {"platform-images", "POST",   add_platform_image},
+    {"state",           "GET",    read_state},
 };
 // clang-format on
 

@@ -39,7 +39,8 @@ api_response list_work_request_logs(resources&, const api_request&);
 // Shared by the operation files.
 api_response json_answer(const boost::json::value& v, int status = 200);
 image_record& require_image(resources& r, const std::string& id);  // 404 NotAuthorizedOrNotFound
-// The image an operation that changes it names: 404 when unknown, and when DELETED (a deleted image
+// The image an operation that changes it names: 404 when unknown, when it is a platform image, and
+// when DELETED (a deleted image
 // still answers GetImage, but nothing changes it any more). Its progression is brought up to date
 // first, uncounted, so that an `immediate` or elapsed phase has ended before the operation looks.
 image_record& require_live_image(resources& r, const std::string& id);

@@ -23,6 +23,9 @@ image_record& require_image(resources& r, const std::string& id) {
 
 image_record& require_live_image(resources& r, const std::string& id) {
   auto& img = require_image(r, id);
+  if (img.platform)
+    throw api_error{404, "NotAuthorizedOrNotFound",
+                    "image " + id + " not found or not authorized: it is a platform image, which cannot be changed"};
   catch_up(r, img, false);
   if (img.state() == image_state::deleted)
     throw api_error{404, "NotAuthorizedOrNotFound", "image " + id + " not found or not authorized: it is DELETED"};

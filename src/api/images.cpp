@@ -3,6 +3,7 @@
 // under the store's lock and validates everything before it changes anything.
 #include <algorithm>
 #include <ctime>
+#include <functional>
 #include <iterator>
 
 #include "api/api.hpp"
@@ -11,6 +12,7 @@
 #include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 #include "model/launch_options.hpp"
+#include "store/platform.hpp"
 
 namespace ocifake::detail {
 
@@ -73,8 +75,10 @@ std::string state_change(const image_record& img, image_state before) {
   return "image " + img.id + " " + to_string(before) + " -> " + to_string(img.state());
 }
 
-// ListImages' cursor: sortBy (T or N), sortOrder (A or D), then "<seq>:<key>" with the key of the
-// last image of the page in the index that sort walks: timeCreated in ms, or the displayName.
+// ListImages' cursor: the walk (T or N: one order for all images, by timeCreated or displayName; P
+// or C: without sortBy, the platform images by timeCreated, then the custom ones), sortOrder (A or
+// D), then "<seq>:<key>" with the key of the last image of the page in the index that walk reads:
+// timeCreated in ms, or the displayName.
 struct list_cursor {
   char by, order;
   std::uint64_t seq;
@@ -191,6 +195,17 @@ void import_object(const resources& s, const create_request& c, image_record& im
   img.source_missing = s.objects_strict() && (!import.object || !s.object_known(*import.object));
 }
 
+// The shapes a new image is compatible with: a captured image those of its base image (when the
+// store still has it) and its instance's shape; an import the default VM shapes of its launch mode.
+std::vector<shape_entry> shapes_of_new_image(resources& s, const create_request& c, const image_record& img) {
+  if (!c.instance_id) return import_shapes(s.dialect(), img.launch_mode);
+  std::vector<shape_entry> shapes;
+  if (!img.base_image_id.empty())
+    if (const auto* base = s.find_image(img.base_image_id)) shapes = base->shapes;
+  if (const auto* inst = s.find_instance(*c.instance_id)) add_shape(shapes, shape_for(inst->shape));
+  return shapes;
+}
+
 }  // namespace
 
 api_response create_image(resources& s, const api_request& req) {
@@ -210,6 +225,7 @@ api_response create_image(resources& s, const api_request& req) {
     capture_instance(s, c, img);
   else
     import_object(s, c, img);
+  img.shapes = shapes_of_new_image(s, c, img);
   if (c.launch_options) {
     field_reader lf(*c.launch_options, "launchOptions.");
     img.launch_options = read_launch_options(lf, img.launch_mode, dialect);
@@ -247,10 +263,12 @@ struct list_query {
   std::string compartment;
   std::optional<std::string> display_name, operating_system, operating_system_version, shape;
   std::optional<image_state> state;
+  bool sorted = false;  // sortBy given: one order for platform and custom images alike
   bool by_name = false;
   bool descending = true;  // TIMECREATED defaults to DESC, DISPLAYNAME to ASC
   std::size_t limit = 100;
-  char by() const { return by_name ? 'N' : 'T'; }
+  // The walk a first page starts: sorted by name or time, or the platform images first.
+  char by() const { return by_name ? 'N' : sorted ? 'T' : 'P'; }
   char order() const { return descending ? 'D' : 'A'; }
 };
 
@@ -269,6 +287,7 @@ list_query read_list_query(const api_request& req) {
     if (!q.state) throw invalid_parameter("lifecycleState", "'" + *v + "' is not one of " + state_names);
   }
   if (auto v = req.query_value("sortBy")) {
+    q.sorted = true;
     if (*v == "DISPLAYNAME")
       q.by_name = true;
     else if (*v != "TIMECREATED")
@@ -283,50 +302,57 @@ list_query read_list_query(const api_request& req) {
   return q;
 }
 
+const char* walk_name(char by) {
+  switch (by) {
+    case 'N': return "a list sorted by DISPLAYNAME";
+    case 'T': return "a list sorted by TIMECREATED";
+    default: return "a list without sortBy (platform images first)";
+  }
+}
+
 // The cursor the request's page token carries, checked against the sort it continues.
 std::optional<list_cursor> read_list_cursor(const resources& s, const api_request& req, const list_query& q,
                                             const std::string& scope) {
   auto text = page_cursor(s, req, scope);
   if (!text) return std::nullopt;
   auto after = decode(*text);
-  if (!after || (after->by != 'N' && after->by != 'T') || (after->order != 'A' && after->order != 'D') ||
-      (after->by == 'T' && !to_int64(after->key)))
+  const std::string_view walks = "NTPC";
+  if (!after || walks.find(after->by) == std::string_view::npos || (after->order != 'A' && after->order != 'D') ||
+      (after->by != 'N' && !to_int64(after->key)))
     throw invalid_parameter("page", "not a page token this list gave");
-  if (after->by != q.by() || after->order != q.order())
-    throw invalid_parameter("page", std::string("the token continues a list sorted by ") +
-                                        (after->by == 'N' ? "DISPLAYNAME" : "TIMECREATED") + " " +
+  // P and C are the two halves of one walk.
+  const char walk = after->by == 'C' ? 'P' : after->by;
+  if (walk != q.by() || after->order != q.order())
+    throw invalid_parameter("page", std::string("the token continues ") + walk_name(walk) + " " +
                                         (after->order == 'D' ? "DESC" : "ASC") +
                                         "; ask for the next page with the same sortBy and sortOrder");
   return after;
 }
 
-// One page of a walk over an index: the images that match, up to the limit, and the cursor of
-// the last one.
+// One page of a walk over the indexes: the images that match, up to the limit, and the cursor of
+// the last one. Custom images are listed for their own compartment, platform images for every one.
 class list_walk {
 public:
   list_walk(resources& s, const list_query& q, json::array& page) : s_(s), q_(q), page_(page) {}
 
-  template <class It, class KeyText>
-  void walk(It it, It end, KeyText key_text) {
-    for (; it != end; ++it) {
-      auto* img = match(it->second);
-      if (!img) continue;
-      if (page_.size() == q_.limit) {
-        more = true;
-        return;
-      }
-      page_.push_back(image_json(*img, rules_of(s_.dialect()), page_.storage()));
-      last = list_cursor{q_.by(), q_.order(), it->second, key_text(it->first)};
-    }
+  // The entries of `index` after `key` (or from the start) in the order the query asks for, as
+  // walk `by` (its cursor says which index it was in).
+  template <class Index, class KeyText>
+  void walk_index(const Index& index, const std::optional<typename Index::value_type>& key, char by, KeyText key_text) {
+    walk_merged(index, Index{}, key, by, key_text);
   }
 
-  // From after `key` (or the start) in the order the query asks for.
+  // Two disjoint indexes (platform and custom images) merged into one order.
   template <class Index, class KeyText>
-  void walk_index(const Index& index, const std::optional<typename Index::key_type>& key, KeyText key_text) {
+  void walk_merged(const Index& a, const Index& b, const std::optional<typename Index::value_type>& key, char by,
+                   KeyText key_text) {
     if (q_.descending)
-      walk(key ? std::make_reverse_iterator(index.lower_bound(*key)) : index.rbegin(), index.rend(), key_text);
+      merge(key ? std::make_reverse_iterator(a.lower_bound(*key)) : a.rbegin(), a.rend(),
+            key ? std::make_reverse_iterator(b.lower_bound(*key)) : b.rbegin(), b.rend(), std::greater<>{}, by,
+            key_text);
     else
-      walk(key ? index.upper_bound(*key) : index.begin(), index.end(), key_text);
+      merge(key ? a.upper_bound(*key) : a.begin(), a.end(), key ? b.upper_bound(*key) : b.begin(), b.end(),
+            std::less<>{}, by, key_text);
   }
 
   std::vector<std::string> changes;
@@ -334,9 +360,31 @@ public:
   bool more = false;
 
 private:
+  template <class It, class Before, class KeyText>
+  void merge(It a, It a_end, It b, It b_end, Before before, char by, KeyText key_text) {
+    while (!more && (a != a_end || b != b_end)) {
+      bool from_a = b == b_end || (a != a_end && before(*a, *b));
+      auto& it = from_a ? a : b;
+      visit(it->second, it->first, by, key_text);
+      ++it;
+    }
+  }
+
+  template <class Key, class KeyText>
+  void visit(std::uint64_t seq, const Key& key, char by, KeyText key_text) {
+    auto* img = match(seq);
+    if (!img) return;
+    if (page_.size() == q_.limit) {
+      more = true;
+      return;
+    }
+    page_.push_back(image_json(*img, rules_of(s_.dialect()), page_.storage()));
+    last = list_cursor{by, q_.order(), seq, key_text(key)};
+  }
+
   image_record* match(std::uint64_t seq) {
     auto* img = s_.image_at(seq);
-    if (!img || img->compartment_id != q_.compartment) return nullptr;
+    if (!img || (!img->platform && img->compartment_id != q_.compartment)) return nullptr;
     if (q_.display_name && img->display_name != *q_.display_name) return nullptr;
     if (q_.operating_system && img->operating_system != *q_.operating_system) return nullptr;
     if (q_.operating_system_version && img->operating_system_version != *q_.operating_system_version) return nullptr;
@@ -358,10 +406,12 @@ private:
 }  // namespace
 
 // Pages are keyset-based: the token names the last image of the page by its key in the index the
-// sort walks (by_time or by_name, both ending in the creation sequence, so keys are unique), and
+// sort walks (by time or by name, both ending in the creation sequence, so keys are unique), and
 // the next page starts right after it. A page costs its images plus the non-matching entries
 // skipped on the way, and a walk neither repeats nor skips an image that existed when it began,
-// however many images are created between pages.
+// however many images are created between pages. Without sortBy the walk reads the platform
+// images' time index, then the custom images' (the cursor says which half it stopped in); with
+// sortBy it reads both indexes of that key merged into one order.
 api_response list_images(resources& s, const api_request& req) {
   auto q = read_list_query(req);
   const std::string scope = "ListImages\n" + q.compartment;
@@ -371,14 +421,19 @@ api_response list_images(resources& s, const api_request& req) {
   json::monotonic_resource arena;  // the page's JSON, freed at once after it is serialised
   json::array page(&arena);
   list_walk w(s, q, page);
+  auto time_text = [](std::int64_t k) { return std::to_string(k); };
+  using time_key = resources::time_index::value_type;
+  std::optional<time_key> time_after;
+  if (after && after->by != 'N') time_after.emplace(*to_int64(after->key), after->seq);
   if (q.by_name) {
-    std::optional<std::pair<std::string, std::uint64_t>> key;
+    std::optional<resources::name_index::value_type> key;
     if (after) key.emplace(after->key, after->seq);
-    w.walk_index(s.by_name(), key, [](const std::string& k) { return k; });
+    w.walk_merged(s.platform_by_name(), s.by_name(), key, 'N', [](const std::string& k) { return k; });
+  } else if (q.sorted) {
+    w.walk_merged(s.platform_by_time(), s.by_time(), time_after, 'T', time_text);
   } else {
-    std::optional<std::pair<std::int64_t, std::uint64_t>> key;
-    if (after) key.emplace(*to_int64(after->key), after->seq);
-    w.walk_index(s.by_time(), key, [](std::int64_t k) { return std::to_string(k); });
+    if (!after || after->by == 'P') w.walk_index(s.platform_by_time(), time_after, 'P', time_text);
+    if (!w.more) w.walk_index(s.by_time(), after && after->by == 'C' ? time_after : std::nullopt, 'C', time_text);
   }
 
   api_response r = json_answer(page);

@@ -17,7 +17,7 @@ json::object image_json(const image_record& r, const dialect_rules& d, json::sto
     o["agentFeatures"] = nullptr;
   o["baseImageId"] = r.base_image_id.empty() ? json::value(nullptr) : json::value(r.base_image_id);
   o["billableSizeInGBs"] = r.billable_size_in_gbs ? json::value(*r.billable_size_in_gbs) : json::value(nullptr);
-  o["compartmentId"] = r.compartment_id;
+  o["compartmentId"] = r.platform ? json::value(nullptr) : json::value(r.compartment_id);
   o["createImageAllowed"] = r.create_image_allowed;
   o["definedTags"] = r.defined_tags;
   o["displayName"] = r.display_name;
@@ -35,7 +35,7 @@ json::object image_json(const image_record& r, const dialect_rules& d, json::sto
   o["launchMode"] = r.launch_mode;
   o["launchOptions"] = to_json(r.launch_options, d, sp);
   o["lifecycleState"] = to_string(r.state());
-  o["listingType"] = r.listing_type;
+  o["listingType"] = r.listing_type.empty() ? json::value(nullptr) : json::value(r.listing_type);
   o["operatingSystem"] = r.operating_system;
   o["operatingSystemVersion"] = r.operating_system_version;
   o["sizeInMBs"] = r.size_in_mbs ? json::value(*r.size_in_mbs) : json::value(nullptr);

@@ -4,6 +4,7 @@
 
 #include "lifecycle/clock_access.hpp"
 #include "lifecycle/progression.hpp"
+#include "store/platform.hpp"
 
 namespace ocifake::detail {
 
@@ -28,7 +29,11 @@ core::core(server_options o)
       lifecycle(store),
       request_ids(seed ^ request_id_salt),
       journal(options.journal_limit) {
-  store.lock()->set_dialect(options.dialect);
+  {
+    auto r = store.lock();
+    r->set_dialect(options.dialect);
+    start_platform_images(*r, options.platform_images);
+  }
   clock_access::on_advance(*clock, [this] { catch_up_all(*store.lock()); });
 }
 
@@ -37,6 +42,7 @@ void core::clear() {
     auto r = store.lock();
     r->clear();
     r->set_dialect(options.dialect);
+    start_platform_images(*r, options.platform_images);
   }
   retries.lock()->clear();
   engine.clear();

@@ -12,6 +12,7 @@
 #include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 #include "scenario/apply.hpp"
+#include "store/platform.hpp"
 
 namespace ocifake {
 
@@ -184,6 +185,33 @@ std::vector<image> server::images() const {
   for (const auto& [time, seq] : r->by_time())
     out.push_back(detail::snapshot(*r->image_at(seq), detail::rules_of(r->dialect())));
   return out;
+}
+
+std::vector<image> server::platform_images() const {
+  auto r = impl_->core.store.lock();
+  std::vector<image> out;
+  for (const auto& [time, seq] : r->platform_by_time())
+    out.push_back(detail::snapshot(*r->image_at(seq), detail::rules_of(r->dialect())));
+  return out;
+}
+
+std::string server::add_platform_image(const platform_image_spec& spec) {
+  if (spec.display_name.empty()) throw usage_error("add_platform_image: display_name is required");
+  if (!spec.id.empty() && !detail::is_ocid(spec.id))
+    throw usage_error("add_platform_image: id '" + spec.id + "' is not a valid OCID");
+  auto r = impl_->core.store.lock();
+  std::vector<detail::shape_entry> shapes;
+  for (const auto& name : spec.shapes) detail::add_shape(shapes, detail::shape_for(name));
+  auto img = detail::platform_image(r->dialect(), r->region(),
+                                    {.display_name = spec.display_name,
+                                     .operating_system = spec.operating_system,
+                                     .operating_system_version = spec.operating_system_version,
+                                     .time_created = spec.time_created.value_or(r->now()),
+                                     .size_in_mbs = spec.size_in_mbs,
+                                     .shapes = std::move(shapes),
+                                     .id = spec.id});
+  if (r->has_image(img.id)) throw usage_error("add_platform_image: the server has an image " + img.id + " already");
+  return r->add_platform_image(std::move(img)).id;
 }
 
 std::optional<image> server::find_image(const std::string& id) const {

@@ -24,6 +24,7 @@
 #include "model/fields.hpp"
 #include "scenario/apply.hpp"
 #include "scenario/scenario_data.hpp"
+#include "store/platform.hpp"
 
 namespace ocifake {
 
@@ -107,6 +108,9 @@ void check_dialect(const scenario_data& d, const dialect_rules& rules) {
   };
   for (const auto& img : d.images)
     if (auto f = foreign_value(img.record.launch_mode, &img.record.launch_options, rules)) refuse(img.path, *f);
+  if (d.platform_images)
+    for (const auto& img : *d.platform_images)
+      if (auto f = foreign_value(img.record.launch_mode, &img.record.launch_options, rules)) refuse(img.path, *f);
   for (std::size_t i = 0; i < d.instances.size(); ++i)
     if (auto f = foreign_value(d.instances[i].launch_mode, nullptr, rules))
       refuse("$.instances[" + std::to_string(i) + "]", *f);
@@ -115,11 +119,36 @@ void check_dialect(const scenario_data& d, const dialect_rules& rules) {
 void check_fits(core& c, const scenario_data& d) {
   {
     auto r = c.store.lock();
-    check_dialect(d, rules_of(d.dialect.value_or(r->dialect())));
-    for (const auto& img : d.images)
-      if (!img.record.id.empty() && r->has_image(img.record.id))
+    const auto& dialect = d.dialect.value_or(r->dialect());
+    check_dialect(d, rules_of(dialect));
+    // The catalogue the scenario replaces or empties does not count; the default one it asks for does.
+    const bool catalogue_goes = d.platform_images || d.platform_default == false;
+    std::set<std::string> default_ids;
+    if (d.platform_default == true)
+      for (const auto& img : default_platform_images(dialect, r->region())) default_ids.insert(img.id);
+    for (const auto& img : d.images) {
+      const auto& id = img.record.id;
+      if (id.empty()) continue;
+      const auto* known = r->find_image(id);
+      if ((known && !(known->platform && catalogue_goes)) || default_ids.count(id))
         throw invalid_input(d.source, img.path + ".id",
-                            "an image id the server does not have yet (" + img.record.id + " is there already)");
+                            "an image id the server does not have yet (" + id + " is there already)");
+    }
+    if (d.platform_images)
+      for (const auto& img : *d.platform_images) {
+        auto drawn = img.record;
+        if (drawn.id.empty()) stamp_platform_image(drawn, r->region());
+        for (const auto& custom : d.images)
+          if (custom.record.id == drawn.id)
+            throw invalid_input(d.source, custom.path + ".id",
+                                "an id no platform image of the scenario has (" + drawn.id + " is " + img.path +
+                                    "'s, drawn from its name)");
+        const auto* known = r->find_image(drawn.id);
+        if (known && !known->platform)
+          throw invalid_input(
+              d.source, img.path + (img.record.id.empty() ? ".displayName" : ".id"),
+              "a platform image the server does not have as a custom image (" + drawn.id + " is there already)");
+      }
     for (const auto& wr : d.work_requests)
       if (!wr.record.id.empty() && r->has_work_request(wr.record.id))
         throw invalid_input(d.source, wr.path + ".id",
@@ -155,6 +184,27 @@ void apply_clock_and_rules(core& c, const scenario_data& d) {
     if (seed_before) c.engine.reseed(*seed_before);
     throw invalid_input(d.source, e.path(), e.expected());
   }
+}
+
+}  // namespace
+
+image_record& store_platform_image(resources& r, const scenario_image& img) {
+  image_record rec = img.record;
+  stamp_platform_image(rec, r.region());
+  if (!img.time_created_given) rec.time_created = r.now();
+  if (!img.shapes_given)
+    rec.shapes = platform_shapes(r.dialect(), architecture_of_image(rec), rec.operating_system == "Windows");
+  return r.add_platform_image(std::move(rec));
+}
+
+namespace {
+
+// The catalogue the document asks for, before the instances that count as launched from it.
+void apply_platform_images(resources& r, const scenario_data& d) {
+  if (d.platform_default) start_platform_images(r, *d.platform_default);
+  if (!d.platform_images) return;
+  r.clear_platform_images();
+  for (const auto& img : *d.platform_images) store_platform_image(r, img);
 }
 
 std::vector<std::string> add_images(resources& r, const scenario_data& d) {
@@ -217,9 +267,14 @@ void apply_scenario(core& c, const scenario& sc) {
   // ---- from here on nothing refuses
   if (d.seed) c.reseed_ids(*d.seed);
   auto r = c.store.lock();
-  if (d.dialect) r->set_dialect(*d.dialect);
+  if (d.dialect && *d.dialect != r->dialect()) {
+    r->set_dialect(*d.dialect);
+    // A default catalogue becomes the new dialect's (a scenario's own platformImages follow).
+    if (r->platform_images_default()) use_default_platform_images(*r);
+  }
   for (const auto& id : d.compartments) r->add_compartment(id);
   for (const auto& o : d.objects) r->register_object(o);
+  apply_platform_images(*r, d);
   for (const auto& spec : d.instances) r->add_instance(spec);
   for (auto p : all_phases)
     if (const auto& how = d.lifecycle[static_cast<std::size_t>(p)]) r->lifecycle().default_for(p) = *how;
@@ -325,6 +380,15 @@ void resources_document(json::object& doc, resources& r) {
   json::array objects;
   for (const auto& k : r.objects()) objects.push_back(object_json(k));
   doc["objects"] = std::move(objects);
+  // The catalogue: true while it is the dialect's default, false when empty, else every image.
+  auto platform = r.platform_images_in_order();
+  if (r.platform_images_default() || platform.empty()) {
+    doc["platformImages"] = !platform.empty();
+  } else {
+    json::array list;
+    for (const auto* img : platform) list.push_back(image_document(*img, rules_of(r.dialect()), now));
+    doc["platformImages"] = std::move(list);
+  }
   json::array images;
   for (const auto* img : r.images_in_order()) images.push_back(image_document(*img, rules_of(r.dialect()), now));
   doc["images"] = std::move(images);

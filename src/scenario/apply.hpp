@@ -12,6 +12,8 @@
 
 namespace ocifake::detail {
 
+struct scenario_image;
+
 // All or nothing: everything that can refuse is checked before anything changes. A `clock` the
 // server does not run switches it.
 void apply_scenario(core& c, const scenario& sc);
@@ -24,6 +26,10 @@ void replace_state(core& c, const scenario& sc, bool startup);
 void reset(core& c);
 // A scenario document (JSON text, indented) that recreates the current state.
 std::string state_document(core& c);
+
+// Adds one image of a platformImages list to the catalogue: its id drawn from its name when it has
+// none, timeCreated now when not given, the shapes of its architecture when it names none.
+image_record& store_platform_image(resources& r, const scenario_image& img);
 
 // JSON text with two-space indentation, keys in the order given.
 std::string pretty(const boost::json::value& v);

@@ -19,6 +19,7 @@
 #include "model/json_reader.hpp"
 #include "model/launch_options.hpp"
 #include "scenario/scenario_data.hpp"
+#include "store/platform.hpp"
 
 namespace ocifake {
 
@@ -91,18 +92,41 @@ json::array read_data_volumes(const object_reader& f) {
   return volumes;
 }
 
+// A platform image's launch options: those of the catalogue, with what the document gives in their place.
+launch_options read_platform_launch_options(const object_reader& lf, const dialect_rules& d) {
+  auto o = read_launch_options(lf, "NATIVE", d);  // validates every field given
+  const auto base = platform_launch_options();
+  if (!lf.has("bootVolumeType")) o.boot_volume_type = base.boot_volume_type;
+  if (!lf.has("firmware")) o.firmware = base.firmware;
+  if (!lf.has("networkType")) o.network_type = base.network_type;
+  if (!lf.has("remoteDataVolumeType")) o.remote_data_volume_type = base.remote_data_volume_type;
+  if (!lf.has("isPvEncryptionInTransitEnabled"))
+    o.is_pv_encryption_in_transit_enabled = base.is_pv_encryption_in_transit_enabled;
+  if (!lf.has("isConsistentVolumeNamingEnabled"))
+    o.is_consistent_volume_naming_enabled = base.is_consistent_volume_naming_enabled;
+  if (!lf.has("isEncryptionInTransitEnabled"))
+    o.is_encryption_in_transit_enabled = base.is_encryption_in_transit_enabled;
+  return o;
+}
+
 // The image's own fields, as GetImage writes them.
 void read_image_fields(const object_reader& f, image_record& r, const std::string& state, const dialect_rules& d) {
   r.id = f.ocid("id").value_or("");
-  r.compartment_id = *f.ocid("compartmentId", true);
+  if (r.platform) {
+    if (f.has("compartmentId")) f.fail("compartmentId", "null: a platform image belongs to no compartment");
+  } else {
+    r.compartment_id = *f.ocid("compartmentId", true);
+  }
   r.machine = image_machine(*parse_image_state(state));
   r.operating_system = f.string("operatingSystem").value_or("Oracle Linux");
   r.operating_system_version = f.string("operatingSystemVersion").value_or("8");
   r.base_image_id = f.ocid("baseImageId").value_or("");
-  r.launch_mode = dialect_enumeration(f, "launchMode", d, &dialect_rules::launch_modes).value_or("PARAVIRTUALIZED");
-  r.listing_type = f.enumeration("listingType", listing_types).value_or("NONE");
+  r.launch_mode = dialect_enumeration(f, "launchMode", d, &dialect_rules::launch_modes)
+                      .value_or(r.platform ? "NATIVE" : "PARAVIRTUALIZED");
+  r.listing_type = f.enumeration("listingType", listing_types).value_or(r.platform ? "" : "NONE");
   r.create_image_allowed = f.boolean("createImageAllowed").value_or(true);
   r.size_in_mbs = f.integer("sizeInMBs", 1, std::int64_t(1) << 40);
+  if (r.platform && !f.has("sizeInMBs")) r.size_in_mbs = 47694;  // a Linux platform image's
   r.billable_size_in_gbs = f.integer("billableSizeInGBs", 0, std::int64_t(1) << 30);
   if (auto t = f.freeform_tags()) r.freeform_tags = std::move(*t);
   if (auto t = f.defined_tags()) r.defined_tags = std::move(*t);
@@ -118,14 +142,19 @@ void read_image_fields(const object_reader& f, image_record& r, const std::strin
         *l, f.path_of("launchOptions"),
         {"bootVolumeType", "firmware", "networkType", "remoteDataVolumeType", "isPvEncryptionInTransitEnabled",
          "isConsistentVolumeNamingEnabled", "isEncryptionInTransitEnabled"});
-    r.launch_options = read_launch_options(lf, r.launch_mode, d);
+    r.launch_options = r.platform && !f.has("launchMode") ? read_platform_launch_options(lf, d)
+                                                          : read_launch_options(lf, r.launch_mode, d);
   } else {
-    r.launch_options = default_launch_options(r.launch_mode);
+    r.launch_options =
+        r.platform && !f.has("launchMode") ? platform_launch_options() : default_launch_options(r.launch_mode);
   }
-  r.display_name = f.string("displayName").value_or("");
+  r.display_name = f.string("displayName", r.platform).value_or("");
 }
 
-scenario_image parse_image(const json::value& v, const std::string& path, const dialect_rules& d) {
+// A custom image, or (`platform`) an image of the catalogue: no compartment, AVAILABLE, and NATIVE
+// with the launch options of platform images unless it says otherwise.
+scenario_image parse_image(const json::value& v, const std::string& path, const dialect_rules& d,
+                           bool platform = false) {
   object_reader f(v, path,
                   {"agentFeatures",
                    "baseImageId",
@@ -147,17 +176,22 @@ scenario_image parse_image(const json::value& v, const std::string& path, const 
                    "timeCreated",
                    "shapes",
                    "progress"},
-                  "an image object, as GetImage answers it");
+                  platform ? "a platform image object, as GetImage answers it (compartmentId null)"
+                           : "an image object, as GetImage answers it");
   scenario_image out;
   out.path = path;
   auto& r = out.record;
-  auto state = f.enumeration("lifecycleState", image_states).value_or("AVAILABLE");
+  r.platform = platform;
+  auto state = platform ? f.enumeration("lifecycleState", {"AVAILABLE"}).value_or("AVAILABLE")
+                        : f.enumeration("lifecycleState", image_states).value_or("AVAILABLE");
   read_image_fields(f, r, state, d);
   if (auto t = f.time("timeCreated")) {
     r.time_created = *t;
     out.time_created_given = true;
   }
+  out.shapes_given = f.has("shapes");
   each(f, "shapes", [&](const json::value& e, const std::string& p) { r.shapes.push_back(parse_shape(e, p, r.id)); });
+  if (platform && f.has("progress")) f.fail("progress", "nothing: a platform image is AVAILABLE and stays so");
   if (auto* p = f.value("progress")) {
     auto s = r.state();
     if (s != image_state::provisioning && s != image_state::importing && s != image_state::exporting &&
@@ -234,7 +268,7 @@ scenario_work_request parse_work_request(const json::value& v, const std::string
 instance_spec read_instance(const json::value& v, const std::string& path, const dialect_rules& d) {
   object_reader f(v, path,
                   {"id", "compartmentId", "displayName", "operatingSystem", "operatingSystemVersion", "imageId",
-                   "launchMode", "bootVolumeSizeInMBs", "dataVolumes"},
+                   "launchMode", "shape", "bootVolumeSizeInMBs", "dataVolumes"},
                   "an instance object {\"compartmentId\", \"displayName\", ...}");
   instance_spec s;
   s.id = f.ocid("id").value_or("");
@@ -244,6 +278,7 @@ instance_spec read_instance(const json::value& v, const std::string& path, const
   if (auto x = f.string("operatingSystemVersion")) s.operating_system_version = *x;
   if (auto x = f.ocid("imageId")) s.image_id = *x;
   if (auto x = dialect_enumeration(f, "launchMode", d, &dialect_rules::launch_modes)) s.launch_mode = *x;
+  if (auto x = f.string("shape")) s.shape = *x;
   s.boot_volume_size_in_mbs = f.integer("bootVolumeSizeInMBs", 1, std::int64_t(1) << 40);
   each(f, "dataVolumes", [&](const json::value& e, const std::string& p) {
     object_reader dv(e, p, {"displayName", "sizeInMBs"}, "a data volume {\"displayName\", \"sizeInMBs\"}");
@@ -289,6 +324,18 @@ void read_contents(const object_reader& f, scenario_data& d) {
        [&](const json::value& v, const std::string& p) { d.instances.push_back(read_instance(v, p, rules)); });
   each(f, "objects", [&](const json::value& v, const std::string& p) { d.objects.push_back(read_object(v, p)); });
   each(f, "images", [&](const json::value& v, const std::string& p) { d.images.push_back(parse_image(v, p, rules)); });
+  if (auto* p = f.value("platformImages")) {
+    if (p->is_bool()) {
+      d.platform_default = p->as_bool();
+    } else {
+      if (!p->is_array())
+        f.fail("platformImages", "false (no platform images), true (the default catalogue) or a list of images");
+      d.platform_images.emplace();
+      each(f, "platformImages", [&](const json::value& v, const std::string& path) {
+        d.platform_images->push_back(parse_image(v, path, rules, true));
+      });
+    }
+  }
   each(f, "workRequests",
        [&](const json::value& v, const std::string& p) { d.work_requests.push_back(parse_work_request(v, p)); });
   if (auto* l = f.value("lifecycle")) {
@@ -325,6 +372,18 @@ void cross_check(const scenario_data& d) {
     if (img.record.id.empty()) continue;
     if (!images.emplace(img.record.id, &img).second)
       fail(d.source, img.path + ".id", "an id no other image of the scenario has (" + img.record.id + " is repeated)");
+  }
+  if (d.platform_images) {
+    // Ids left out are drawn from the name, so names must be unique as ids are.
+    std::set<std::string> ids, names;
+    for (const auto& img : *d.platform_images) {
+      const auto& r = img.record;
+      if (!r.id.empty() && (images.count(r.id) || !ids.insert(r.id).second))
+        fail(d.source, img.path + ".id", "an id no other image of the scenario has (" + r.id + " is repeated)");
+      if (!names.insert(r.display_name).second)
+        fail(d.source, img.path + ".displayName",
+             "a name no other platform image of the scenario has (" + r.display_name + " is repeated)");
+    }
   }
   std::set<std::string> instance_ids;
   for (std::size_t i = 0; i < d.instances.size(); ++i)
@@ -428,6 +487,11 @@ object_key parse_object(const json::value& v, const std::string& path, const std
   return read_input(source, [&] { return read_object(v, path); });
 }
 
+scenario_image parse_platform_image(const json::value& v, const std::string& path, const std::string& source,
+                                    const dialect_rules& d) {
+  return read_input(source, [&] { return parse_image(v, path, d, true); });
+}
+
 json::object instance_json(const instance_record& r) {
   json::object o;
   o["id"] = r.id;
@@ -437,6 +501,7 @@ json::object instance_json(const instance_record& r) {
   o["operatingSystemVersion"] = r.operating_system_version;
   if (!r.image_id.empty()) o["imageId"] = r.image_id;
   o["launchMode"] = r.launch_mode;
+  o["shape"] = r.shape;
   o["bootVolumeSizeInMBs"] = r.boot_volume_size_in_mbs;
   json::array volumes;
   for (const auto& d : r.data_volumes)
@@ -473,7 +538,7 @@ scenario scenario::parse(std::string_view text, std::string source) {
     auto doc = detail::parse_json(text);
     detail::object_reader f(doc, "$",
                             {"name", "description", "dialect", "clock", "clockStart", "seed", "compartments",
-                             "instances", "objects", "images", "workRequests", "lifecycle", "faults"},
+                             "instances", "objects", "platformImages", "images", "workRequests", "lifecycle", "faults"},
                             "a scenario object {\"name\", ...}");
     detail::read_settings(f, *d);
     detail::read_contents(f, *d);

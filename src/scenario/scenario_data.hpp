@@ -27,6 +27,7 @@ struct scenario_image {
   std::string path;     // "$.images[3]"
   image_record record;  // id empty: generated when applied
   bool time_created_given = false;
+  bool shapes_given = false;    // "shapes" present: a platform image without it gets its architecture's
   std::optional<progress> how;  // "progress": how the phase in flight continues
 };
 
@@ -48,6 +49,10 @@ struct scenario_data {
   std::vector<instance_spec> instances;
   std::vector<object_key> objects;
   std::vector<scenario_image> images;
+  // "platformImages": absent keeps the server's catalogue; false empties it, true makes it the
+  // dialect's default; a list replaces it.
+  std::optional<bool> platform_default;
+  std::optional<std::vector<scenario_image>> platform_images;
   std::vector<scenario_work_request> work_requests;
   std::array<std::optional<progress>, 4> lifecycle;  // by phase
   std::vector<parsed_rule> faults;                   // validated, each with its path ("$.faults[2]")
@@ -59,6 +64,9 @@ struct scenario_data {
 instance_spec parse_instance(const boost::json::value& v, const std::string& path, const std::string& source,
                              const dialect_rules& d);
 object_key parse_object(const boost::json::value& v, const std::string& path, const std::string& source);
+// One image of a scenario's platformImages list (the Image JSON with compartmentId null, plus shapes).
+scenario_image parse_platform_image(const boost::json::value& v, const std::string& path, const std::string& source,
+                                    const dialect_rules& d);
 // JSON text to a value; invalid_input at "$" when it is not JSON.
 boost::json::value parse_json_text(std::string_view text, const std::string& source);
 

@@ -1,5 +1,7 @@
 #include "store/store.hpp"
 
+#include "store/platform.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -37,12 +39,42 @@ image_record& resources::add_image(image_record&& r) {
   auto& stored = it->second;
   stored.seq = next_seq_++;
   if (stored.etag.empty()) stored.etag = ids_.etag();
-  by_time_.emplace_hint(by_time_.end(), ms_of(stored.time_created), stored.seq);  // where a new image usually goes
-  if (by_name_) by_name_->emplace(stored.display_name, stored.seq);
+  if (stored.platform) {
+    platform_by_time_.emplace(ms_of(stored.time_created), stored.seq);
+    platform_by_name_.emplace(stored.display_name, stored.seq);
+  } else {
+    by_time_.emplace_hint(by_time_.end(), ms_of(stored.time_created), stored.seq);  // where a new image usually goes
+    if (by_name_) by_name_->emplace(stored.display_name, stored.seq);
+  }
   if (by_seq_.size() <= stored.seq) by_seq_.resize(std::max<std::size_t>(stored.seq + 1, by_seq_.size() * 2), nullptr);
   by_seq_[stored.seq] = &stored;
   if (stored.running) running_.insert(stored.seq);
   return stored;
+}
+
+image_record& resources::add_platform_image(image_record&& r) {
+  r.platform = true;
+  platform_default_ = false;
+  return add_image(std::move(r));
+}
+
+void resources::clear_platform_images() {
+  for (const auto& [ms, seq] : platform_by_time_) {
+    const std::string id = by_seq_[seq]->id;  // a copy: the key must outlive the node it erases
+    by_seq_[seq] = nullptr;
+    images_.erase(id);
+  }
+  platform_by_time_.clear();
+  platform_by_name_.clear();
+  platform_default_ = false;
+}
+
+std::vector<const image_record*> resources::platform_images_in_order() const {
+  std::vector<const image_record*> out;
+  out.reserve(platform_by_time_.size());
+  for (const auto& [ms, seq] : platform_by_time_) out.push_back(by_seq_[seq]);
+  std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
+  return out;
 }
 
 void resources::rename_image(image_record& r, std::string name) {
@@ -52,12 +84,17 @@ void resources::rename_image(image_record& r, std::string name) {
   if (by_name_) by_name_->emplace(r.display_name, r.seq);
 }
 
-std::vector<const image_record*> resources::images_in_order() const { return in_seq_order(images_); }
+std::vector<const image_record*> resources::images_in_order() const {
+  auto all = in_seq_order(images_);
+  std::erase_if(all, [](const image_record* r) { return r->platform; });
+  return all;
+}
 
 const resources::name_index& resources::by_name() {
   if (!by_name_) {
     by_name_.emplace();
-    for (const auto& [id, r] : images_) by_name_->emplace(r.display_name, r.seq);
+    for (const auto& [id, r] : images_)
+      if (!r.platform) by_name_->emplace(r.display_name, r.seq);
   }
   return *by_name_;
 }
@@ -104,6 +141,11 @@ const instance_record& resources::add_instance(const ocifake::instance_spec& spe
   r.operating_system_version = spec.operating_system_version;
   r.image_id = spec.image_id;
   r.launch_mode = spec.launch_mode;
+  r.shape = spec.shape;
+  if (r.image_id.empty())
+    if (const auto* base = newest_platform_image(*this, r.operating_system, r.operating_system_version,
+                                                 architecture_of_shape(r.shape)))
+      r.image_id = base->id;
   if (spec.boot_volume_size_in_mbs) r.boot_volume_size_in_mbs = *spec.boot_volume_size_in_mbs;
   r.data_volumes = spec.data_volumes;
   auto id = r.id;
@@ -131,6 +173,9 @@ void resources::clear() {
   by_time_.clear();
   by_name_.reset();
   by_seq_.clear();
+  platform_by_time_.clear();
+  platform_by_name_.clear();
+  platform_default_ = false;
   lifecycle_ = lifecycle_settings{};
 }
 

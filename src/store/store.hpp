@@ -74,8 +74,9 @@ struct image_record {
   detail::launch_options launch_options;
   std::optional<detail::agent_features> agent_features;
   std::optional<boost::json::array> data_volumes;  // imageVolumeDetails.dataVolumes
-  std::vector<shape_entry> shapes;
+  std::vector<shape_entry> shapes;                 // in shape-name byte order
   std::string etag;
+  bool platform = false;  // in the catalogue (compartmentId null, read-only); see resources::add_platform_image
   std::optional<phase_run> running;         // set and cleared through resources::start_running / stop_running
   bool source_missing = false;              // an import of an object the fake was told does not exist
   std::optional<object_key> export_target;  // the object an export in progress writes, when it names one
@@ -120,6 +121,7 @@ struct instance_record {
   std::string operating_system_version;
   std::string image_id;
   std::string launch_mode;
+  std::string shape = "VM.Standard.E4.Flex";
   std::int64_t boot_volume_size_in_mbs = 47694;
   std::vector<data_volume> data_volumes;
 };
@@ -149,8 +151,8 @@ public:
   image_record& add_image(image_record&& r);
   void rename_image(image_record& r, std::string name);  // keeps the name index in step
   void touch(image_record& r) { r.etag = ids_.etag(); }  // a new etag after every change
-  std::size_t image_count() const { return images_.size(); }
-  std::vector<const image_record*> images_in_order() const;
+  std::size_t image_count() const { return images_.size() - platform_by_time_.size(); }  // custom images
+  std::vector<const image_record*> images_in_order() const;                              // custom images
 
   // Ordered views for paging: (timeCreated ms, seq) and (displayName, seq). The second is built the
   // first time a list is sorted by name, and kept from then on: most servers never need it, and it
@@ -159,6 +161,19 @@ public:
   using name_index = std::set<std::pair<std::string, std::uint64_t>>;
   const time_index& by_time() const { return by_time_; }
   const name_index& by_name();
+
+  // ---- platform images: the catalogue, listed in every compartment and never changed through the
+  // API. They share the id map with custom images (find_image, image_at) but have indexes of their
+  // own, so the views above (image_count, images_in_order, by_time, by_name) hold custom images only.
+  image_record& add_platform_image(image_record&& r);  // as add_image; marks it a platform image
+  void clear_platform_images();
+  const time_index& platform_by_time() const { return platform_by_time_; }
+  const name_index& platform_by_name() const { return platform_by_name_; }
+  std::vector<const image_record*> platform_images_in_order() const;  // oldest first (by seq)
+  // Whether the catalogue is the default one of the dialect (store/platform.hpp), untouched: what a
+  // change of dialect swaps for the new dialect's default, and what state documents write as `true`.
+  bool platform_images_default() const { return platform_default_; }
+  void set_platform_images_default(bool is_default) { platform_default_ = is_default; }
 
   // ---- phases in progress: the images whose `running` is set, for catching up after the clock moves.
   void start_running(image_record& img, phase_run run);
@@ -175,7 +190,9 @@ public:
     for (auto& [id, w] : work_requests_) f(w);
   }
 
-  // ---- instances a CreateImage can capture; registering a known id replaces it.
+  // ---- instances a CreateImage can capture; registering a known id replaces it. An instance without
+  // image_id counts as launched from the newest platform image of its operating system, version and
+  // architecture (store/platform.hpp), when the catalogue has one.
   const instance_record& add_instance(const ocifake::instance_spec& spec);
   const instance_record* find_instance(const std::string& id) const;
   std::vector<const instance_record*> instances_in_order() const;  // by OCID
@@ -208,6 +225,9 @@ private:
   std::unordered_set<std::uint64_t> running_;
   time_index by_time_;
   std::optional<name_index> by_name_;
+  time_index platform_by_time_;
+  name_index platform_by_name_;
+  bool platform_default_ = false;
   std::vector<image_record*> by_seq_;  // indexed by seq
 };
 

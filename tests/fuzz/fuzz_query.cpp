@@ -1,7 +1,8 @@
 // Request targets and page tokens: percent-decoding (detail::percent_decode), routing
-// (detail::route), and ListImages over a store of a dozen images with the query the input gives,
-// including page tokens: forged ones, and cursors of the fuzzer's choosing sealed as the server
-// seals its own, so that what lies behind the seal is exercised too.
+// (detail::route), and ListImages over a store of a dozen images and the catalogue of platform
+// images with the query the input gives, including page tokens: forged ones, and cursors of the
+// fuzzer's choosing sealed as the server seals its own, so that what lies behind the seal is
+// exercised too.
 //
 // Input: one control byte, the target ("/20160918/images?compartmentId=...&limit=2"), and after a
 // newline, when bit 0 of the control byte is set, a cursor to seal into a page token.
@@ -26,7 +27,8 @@ struct world {
     ocifake_fuzz::seed_store(*core, 12, true);
     std::vector<std::string> ids;
     for (const auto* img : core->store.lock()->images_in_order()) ids.push_back(img->id);
-    images = ids.size();
+    // The catalogue of platform images is listed too: walks cross from platform to custom images.
+    images = ids.size() + core->store.lock()->platform_images_in_order().size();
     for (std::size_t i = 1; i < ids.size(); i += 4) {
       auto del = ocifake_fuzz::request("DeleteImage", "DELETE", "/20160918/images/" + ids[i]);
       del.params.push_back(ids[i]);

@@ -442,9 +442,9 @@ TEST_CASE_METHOD(admin_fixture, "admin: POST instances registers one and answers
   r = post("/_ocifake/instances", R"({"displayName": "x"})");
   CHECK(r.status == 400);
   CHECK_THAT(r.message(), catch_compat::StartsWith("$.compartmentId: an OCID") && catch_compat::EndsWith("(required)"));
-  r = post("/_ocifake/instances", R"({"compartmentId": ")" + test::compartment + R"(", "shape": "VM"})");
+  r = post("/_ocifake/instances", R"({"compartmentId": ")" + test::compartment + R"(", "shapes": "VM"})");
   CHECK(r.status == 400);
-  CHECK_THAT(r.message(), catch_compat::StartsWith("$.shape: a known key"));
+  CHECK_THAT(r.message(), catch_compat::StartsWith("$.shapes: a known key (did you mean \"shape\"?)"));
 }
 
 TEST_CASE_METHOD(admin_fixture, "admin: POST objects registers one; imports of others then fail", "[http][admin]") {

@@ -46,8 +46,23 @@ inline std::vector<std::string> ids_of(const boost::json::array& a) {
   return out;
 }
 
+// The ids of the custom images a list answered, in order: ListImages lists the platform images (with
+// compartmentId null) in every compartment too.
+inline std::vector<std::string> custom_ids_of(const boost::json::array& a) {
+  std::vector<std::string> out;
+  for (const auto& v : a)
+    if (!v.as_object().at("compartmentId").is_null()) out.push_back(str(v, "id"));
+  return out;
+}
+
 struct api_fixture {
-  ocifake::server fake{{.clock = ocifake::clock_mode::manual, .seed = 11}};
+  // A manual clock and a fixed seed; a test about custom images only may leave out the catalogue
+  // of platform images (`api_fixture(without_platform_images())`).
+  static ocifake::server_options without_platform_images() {
+    return {.clock = ocifake::clock_mode::manual, .platform_images = false, .seed = 11};
+  }
+
+  ocifake::server fake;
   client c{fake};
   std::string instance = fake.add_instance({.compartment_id = compartment,
                                             .display_name = "web-1",
@@ -55,7 +70,10 @@ struct api_fixture {
                                             .operating_system_version = "8"});
 
   // Without TCP_NODELAY a POST's body waits for the delayed ACK of its headers (~40 ms a request).
-  api_fixture() { c.http.set_tcp_nodelay(true); }
+  explicit api_fixture(ocifake::server_options options = {.clock = ocifake::clock_mode::manual, .seed = 11})
+      : fake(std::move(options)) {
+    c.http.set_tcp_nodelay(true);
+  }
 
   answer get(const std::string& path, const httplib::Headers& h = {}) { return take(c.get(path, h)); }
   answer post(const std::string& path, const std::string& body, const httplib::Headers& h = {}) {

@@ -2,6 +2,8 @@
 // its cloud does (DESIGN "Dialects"). create_image_test.cpp covers the PCA reference in depth.
 #include "catch_compat.hpp"
 
+#include <set>
+
 #include "support.hpp"
 
 namespace json = boost::json;
@@ -201,4 +203,23 @@ TEST_CASE("dialect: a scenario's values are checked against the dialect it is ap
   // A scenario that switches the dialect is checked against the one it switches to.
   CHECK_NOTHROW(oci.apply(ocifake::scenario::parse(R"({"name": "s", "dialect": "pca", "images": [{"compartmentId": ")" +
                                                    test::compartment + R"(", "launchMode": "VDPA"}]})")));
+}
+
+TEST_CASE("dialect: a scenario that switches the dialect brings that cloud's default catalogue, not a replaced one",
+          "[http][dialect]") {
+  ocifake::server fake;
+  auto names = [&] {
+    std::set<std::string> os;
+    for (const auto& img : fake.platform_images()) os.insert(img.operating_system);
+    return os;
+  };
+  CHECK(names() == std::set<std::string>{"Oracle Linux", "Canonical Ubuntu", "Windows"});
+  fake.apply(ocifake::scenario::parse(R"({"name": "pca", "dialect": "pca"})"));
+  CHECK(names() == std::set<std::string>{"Oracle Linux"});
+  fake.apply(ocifake::scenario::parse(R"({"name": "oci", "dialect": "oci"})"));
+  CHECK(names().size() == 3);
+  // A catalogue a scenario set stays when another switches the dialect.
+  fake.apply(ocifake::scenario::parse(R"({"name": "none", "platformImages": false})"));
+  fake.apply(ocifake::scenario::parse(R"({"name": "pca", "dialect": "pca"})"));
+  CHECK(fake.platform_images().empty());
 }

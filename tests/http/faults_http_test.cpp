@@ -214,8 +214,8 @@ TEST_CASE_METHOD(test::api_fixture, "Faults: slowBody delivers the whole body in
   CHECK(a.body == whole);
 
   SECTION("a body too short for ten pieces still takes the whole time") {
-    // ListImages of an empty compartment answers two bytes: "[]".
-    auto empty = "/20160918/images?compartmentId=ocid1.compartment.oc1..aaaaaaaaempty";
+    // ListImages that matches nothing answers two bytes: "[]".
+    auto empty = "/20160918/images?compartmentId=ocid1.compartment.oc1..aaaaaaaaempty&displayName=none";
     auto expected = get(empty).body;
     REQUIRE(expected == "[]");
     fake.faults().add(fault::on("ListImages").times(1).slow_body(400ms));

@@ -13,7 +13,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
+// The order, filters and paging of custom images, without the catalogue of platform images
+// (platform_images_test.cpp lists both).
 struct fixture : test::api_fixture {
+  fixture() : api_fixture(without_platform_images()) {}
   // An image named `name`, created after the clock moved on by `step`.
   std::string named(const std::string& name, std::chrono::milliseconds step = 1ms) {
     fake.clock().advance(step);

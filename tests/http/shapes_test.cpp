@@ -8,7 +8,14 @@ namespace json = boost::json;
 namespace {
 
 struct fixture : test::api_fixture {
-  std::string id = available();
+  // An AVAILABLE image that lists no shapes yet: a scenario's image has the shapes it names and no
+  // others (a created one starts with its base image's and its instance's, platform_images_test.cpp).
+  std::string id = seeded();
+  std::string seeded() {
+    fake.apply(ocifake::scenario::parse(R"({"name": "shapes", "images": [{"compartmentId": ")" + test::compartment +
+                                        R"(", "displayName": "no shapes yet"}]})"));
+    return fake.images().back().id;
+  }
   std::string shapes() { return "/20160918/images/" + id + "/shapes"; }
   std::string shape(const std::string& name) { return shapes() + "/" + name; }
 };

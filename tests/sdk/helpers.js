@@ -216,6 +216,8 @@ const LISTENING = /^ocifake-server listening on (http:\/\/\S+)$/;
  * Starts ocifake-server and resolves once it listens.
  * @param {object} [opts]
  *   args          extra arguments (default: --clock real --seed 1)
+ *   platformImages false: start without the catalogue of platform images (a start-up scenario
+ *                 {"platformImages": false}), for tests that count the ListImages calls of a walk
  *   publicKeys    PEM strings: adds --verify-signatures and one --public-key FILE each
  *   startTimeoutMs how long to wait for the "listening" line (default 10 s)
  *   binary        the program to run instead of OCIFAKE_SERVER
@@ -226,8 +228,14 @@ async function startServer(opts = {}) {
   if (!bin) throw new Error("OCIFAKE_SERVER is not set to the ocifake-server binary");
   const args = [...(opts.args || ["--clock", "real", "--seed", "1"]), "--port", "0"];
   let keyDir = null;
+  if (opts.platformImages === false) {
+    keyDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocifake-server-"));
+    const file = path.join(keyDir, "no-platform-images.json");
+    fs.writeFileSync(file, JSON.stringify({ name: "no platform images", platformImages: false }));
+    args.push("--scenario", file);
+  }
   if (opts.publicKeys && opts.publicKeys.length > 0) {
-    keyDir = fs.mkdtempSync(path.join(os.tmpdir(), "ocifake-keys-"));
+    keyDir = keyDir || fs.mkdtempSync(path.join(os.tmpdir(), "ocifake-server-"));
     args.push("--verify-signatures");
     opts.publicKeys.forEach((pem, i) => {
       const file = path.join(keyDir, `key${i}.pem`);
@@ -326,6 +334,14 @@ async function withServer(opts, fn) {
 }
 
 /**
+ * The custom images of a ListImages answer: ListImages lists the catalogue of platform images in
+ * every compartment too, and a platform image has no compartment (compartmentId null).
+ */
+function customImages(items) {
+  return items.filter((image) => image.compartmentId);
+}
+
+/**
  * Calls the admin API: admin(endpoint, "POST", "/faults", rule). Resolves to the parsed JSON answer;
  * rejects with the status and body when the answer is not 2xx.
  */
@@ -394,4 +410,5 @@ module.exports = {
   faults,
   journal,
   applyScenario,
+  customImages,
 };

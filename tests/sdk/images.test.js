@@ -197,7 +197,7 @@ test("DeleteImage, then ComputeWaiter.forImage to DELETED; a deleted image still
     assert.equal(gone.image.lifecycleState, Image.LifecycleState.Deleted);
 
     const listed = await compute.listImages({ compartmentId: h.COMPARTMENT_ID });
-    assert.deepEqual(listed.items, [], "ListImages leaves DELETED images out");
+    assert.deepEqual(h.customImages(listed.items), [], "ListImages leaves DELETED images out");
     const deletedOnly = await compute.listImages({
       compartmentId: h.COMPARTMENT_ID,
       lifecycleState: Image.LifecycleState.Deleted,
@@ -272,7 +272,7 @@ test("ExportImage of an image that is not AVAILABLE surfaces 409 IncorrectState 
 });
 
 test("listAllImages and the record and response iterators walk several pages", T, async () => {
-  await h.withServer({}, async ({ endpoint }) => {
+  await h.withServer({ platformImages: false }, async ({ endpoint }) => {
     const { compute } = h.makeClients(endpoint);
     const instance = await h.addInstance(endpoint);
     const ids = [];
@@ -373,14 +373,15 @@ test("ChangeImageCompartment moves the image; the etag guards it", T, async () =
     assert.match(moved.etag, /^[0-9a-f]{64}$/);
 
     assert.equal((await compute.getImage({ imageId: image.image.id })).image.compartmentId, OTHER_COMPARTMENT);
-    assert.deepEqual((await compute.listImages({ compartmentId: h.COMPARTMENT_ID })).items, []);
+    assert.deepEqual(h.customImages((await compute.listImages({ compartmentId: h.COMPARTMENT_ID })).items), []);
     const there = await compute.listImages({ compartmentId: OTHER_COMPARTMENT });
-    assert.deepEqual(there.items.map((i) => i.id), [image.image.id]);
+    assert.deepEqual(h.customImages(there.items).map((i) => i.id), [image.image.id]);
   });
 });
 
 test("shape compatibility: add, get, list across pages, remove", T, async () => {
-  await h.withServer({}, async ({ endpoint }) => {
+  // Without platform images the new image starts with its instance's shape only (VM.Standard.E4.Flex).
+  await h.withServer({ platformImages: false }, async ({ endpoint }) => {
     const clients = h.makeClients(endpoint);
     const { compute } = clients;
     const image = await availableImage(endpoint, clients);
@@ -515,5 +516,50 @@ test("ListWorkRequests pages through a compartment's work requests, newest first
     assert.equal(failed.workRequest.status, "FAILED");
     const errors = await workRequests.listWorkRequestErrors({ workRequestId: failing.opcWorkRequestId });
     assert.deepEqual(errors.items.map((e) => [e.code, e.message]), [["ImageImportFailed", "object is empty"]]);
+  });
+});
+
+test("the Terraform-style lookup finds the newest Oracle Linux 9 x86 platform image for a shape", T, async () => {
+  await h.withServer({}, async ({ endpoint }) => {
+    const { compute } = h.makeClients(endpoint);
+    // data "oci_core_images": operating system, version and shape, newest first, take the first.
+    const lookup = (shape) =>
+      compute.listImages({
+        compartmentId: h.COMPARTMENT_ID,
+        operatingSystem: "Oracle Linux",
+        operatingSystemVersion: "9",
+        shape,
+        sortBy: "TIMECREATED",
+        sortOrder: "DESC",
+      });
+    const x86 = await lookup("VM.Standard.E4.Flex");
+    assert.deepEqual(
+      x86.items.map((i) => i.displayName),
+      ["Oracle-Linux-9.4-2024.08.29-0", "Oracle-Linux-9.4-2024.07.31-0", "Oracle-Linux-9.4-2024.06.30-0"]
+    );
+    const newest = x86.items[0];
+    assert.equal(newest.compartmentId, null, "a platform image belongs to no compartment");
+    assert.equal(newest.launchMode, Image.LaunchMode.Native);
+    assert.equal(newest.lifecycleState, Image.LifecycleState.Available);
+    assert.equal(newest.launchOptions.firmware, "UEFI_64");
+    const arm = await lookup("VM.Standard.A1.Flex");
+    assert.equal(arm.items[0].displayName, "Oracle-Linux-9.4-aarch64-2024.08.29-0");
+
+    // The platform image is read-only, and its shapes answer with their constraints.
+    const entry = await compute.getImageShapeCompatibilityEntry({ imageId: newest.id, shapeName: "VM.Standard.E4.Flex" });
+    assert.deepEqual(entry.imageShapeCompatibilityEntry.ocpuConstraints, { min: 1, max: 64 });
+    await assert.rejects(
+      compute.updateImage({ imageId: newest.id, updateImageDetails: { displayName: "mine" } }),
+      (err) => err.statusCode === 404 && err.serviceCode === "NotAuthorizedOrNotFound"
+    );
+
+    // An image created from an Oracle Linux 9 instance counts it as its base, and its shapes follow.
+    const instance = await h.addInstance(endpoint, { operatingSystemVersion: "9" });
+    const created = await compute.createImage({
+      createImageDetails: { compartmentId: h.COMPARTMENT_ID, instanceId: instance.id, displayName: "golden" },
+    });
+    assert.equal(created.image.baseImageId, newest.id);
+    const mine = await lookup("VM.Standard.E4.Flex");
+    assert.equal(mine.items[0].id, created.image.id, "one order for all: the newer custom image comes first");
   });
 });

@@ -42,8 +42,8 @@ test("the SDK signing with the registered key: create, wait, get, list (non-ASCI
     // Page tokens travel in the signed query too.
     const all = [];
     for await (const image of compute.listImagesRecordIterator({ compartmentId: h.COMPARTMENT_ID, limit: 1 }))
-      all.push(image.id);
-    assert.deepEqual(all.sort(), [created.image.id, plain.image.id].sort());
+      all.push(image);
+    assert.deepEqual(h.customImages(all).map((i) => i.id).sort(), [created.image.id, plain.image.id].sort());
 
     const wr = await workRequests.getWorkRequest({ workRequestId: created.opcWorkRequestId });
     assert.equal(wr.workRequest.status, "SUCCEEDED");
@@ -118,7 +118,7 @@ test("a client signing with a key the server does not know gets 401 NotAuthentic
     );
     assert.ok(entries.every((e) => e.changes.length === 0));
     const images = await good.compute.listImages({ compartmentId: h.COMPARTMENT_ID });
-    assert.equal(images.items.length, 1);
+    assert.equal(h.customImages(images.items).length, 1);
   });
 });
 
