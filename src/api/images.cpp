@@ -110,6 +110,24 @@ std::optional<std::int64_t> to_int64(const std::string& s) {
 
 const char* state_names = "PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABLED, DELETED";
 
+// A change the image's state refuses while the image is in a phase counts as a look at that phase,
+// as GetImage does (DESIGN, lifecycle reads): under `polls(n)` a client that retries on 409
+// IncorrectState, as the OCI SDKs do by default, sees the phase end. Applies `e`, at once or once
+// this look ended the phase, and answers the state it was applied in (nothing when refused);
+// `changes` gets the state change the look made.
+std::optional<image_state> apply_or_look(resources& s, image_record& img, image_event e,
+                                         std::vector<std::string>& changes) {
+  auto before = img.state();
+  if (img.machine.process(e)) return before;
+  if (!img.running) return std::nullopt;
+  catch_up(s, img, true);
+  if (img.state() == before) return std::nullopt;
+  changes.push_back(state_change(img, before));
+  before = img.state();
+  if (img.machine.process(e)) return before;
+  return std::nullopt;
+}
+
 // An image as the answer's body. Its JSON lives only until it is serialised, so it is built in an
 // arena on the stack instead of a few dozen heap blocks.
 api_response image_answer(const image_record& img) {
@@ -437,13 +455,14 @@ api_response delete_image(resources& s, const api_request& req) {
   r.status = 204;
   r.resource_id = img.id;
   if (img.running && img.running->which == phase::delete_) return r;  // already being deleted
-  auto before = img.state();
-  if (!img.machine.process(image_event::delete_requested))
-    throw incorrect_state("image " + img.id + " is " + to_string(before) + "; it can be deleted once it is AVAILABLE");
+  auto before = apply_or_look(s, img, image_event::delete_requested, r.changes);
+  if (!before)
+    throw incorrect_state("image " + img.id + " is " + to_string(img.state()) +
+                          "; it can be deleted once it is AVAILABLE");
   s.touch(img);
   start_phase(s, img, phase::delete_);
   catch_up(s, img, false);  // `immediate` (the default) ends here, DELETED; slower ones show DISABLED
-  r.changes.push_back(state_change(img, before) + " (deletion requested)");
+  r.changes.push_back(state_change(img, *before) + " (deletion requested)");
   return r;
 }
 
@@ -468,9 +487,11 @@ api_response export_image(resources& s, const api_request& req) {
     target = object_from_uri(destination);
   }
   check_if_match(req, img);
-  auto before = img.state();
-  if (!img.machine.process(image_event::export_requested))
-    throw incorrect_state("image " + img.id + " is " + to_string(before) + "; only an AVAILABLE image can be exported");
+  std::vector<std::string> looked;
+  auto before = apply_or_look(s, img, image_event::export_requested, looked);
+  if (!before)
+    throw incorrect_state("image " + img.id + " is " + to_string(img.state()) +
+                          "; only an AVAILABLE image can be exported");
   img.export_target = target;
   s.touch(img);
   auto wr_id = start_phase(s, img, phase::export_);
@@ -481,7 +502,8 @@ api_response export_image(resources& s, const api_request& req) {
   r.headers.emplace_back("etag", img.etag);
   r.headers.emplace_back("opc-work-request-id", wr_id);
   r.resource_id = img.id;
-  r.changes.push_back(state_change(img, before) + " (export to " + destination + " as " + format + ")");
+  r.changes = std::move(looked);
+  r.changes.push_back(state_change(img, *before) + " (export to " + destination + " as " + format + ")");
   r.changes.push_back("work request " + wr_id + " accepted (Export Image)");
   return r;
 }
@@ -493,10 +515,10 @@ api_response change_image_compartment(resources& s, const api_request& req) {
   auto compartment = *f.ocid("compartmentId", true);
   require_compartment(s, "compartmentId", compartment);
   check_if_match(req, img);
-  if (!img.machine.process(image_event::change_compartment))
+  api_response r;
+  if (!apply_or_look(s, img, image_event::change_compartment, r.changes))
     throw incorrect_state("image " + img.id + " is " + to_string(img.state()) +
                           "; only an AVAILABLE image can change compartment");
-  api_response r;
   r.status = 204;
   r.resource_id = img.id;
   if (compartment != img.compartment_id) {
