@@ -173,7 +173,7 @@ create_request read_create_request(const json::object& body) {
 }
 
 // An image captured from an instance: PROVISIONING, with the instance's OS and boot volume.
-void capture_instance(const resources& s, const create_request& c, image_record& img) {
+void capture_instance(resources& s, const create_request& c, image_record& img) {
   const auto* inst = s.find_instance(*c.instance_id);
   if (!inst)
     throw api_error{400, "RelatedResourceNotAuthorizedOrNotFound",
@@ -188,7 +188,9 @@ void capture_instance(const resources& s, const create_request& c, image_record&
   img.base_image_id = inst->image_id;
   img.launch_mode = c.launch_mode ? *c.launch_mode : inst->launch_mode;
   img.size_in_mbs = inst->boot_volume_size_in_mbs;
-  img.billable_size_in_gbs = (inst->boot_volume_size_in_mbs + 1023) / 1024;
+  img.billable_size_in_gbs = billable_size_in_gbs(inst->boot_volume_size_in_mbs);
+  // Agent features come from the image the instance was launched from, when that one has them.
+  if (const auto* base = s.find_image(inst->image_id)) img.agent_features = base->agent_features;
   if (!c.include_data_volumes) return;
   json::array volumes;
   std::int64_t index = 1;
@@ -222,7 +224,6 @@ api_response create_image(resources& s, const api_request& req) {
   img.display_name = c.display_name ? *c.display_name : default_image_name(img.time_created);
   if (c.freeform) img.freeform_tags = std::move(*c.freeform);
   if (c.defined) img.defined_tags = std::move(*c.defined);
-  img.agent_features = agent_features{};
   if (c.instance_id)
     capture_instance(s, c, img);
   else

@@ -79,6 +79,11 @@ bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& 
   return true;
 }
 
+std::int64_t billable_size_in_gbs(std::int64_t size_in_mbs) {
+  if (size_in_mbs <= 0) return 0;
+  return size_in_mbs / 10240 + (size_in_mbs % 10240 != 0 ? 1 : 0);
+}
+
 std::string default_image_name(std::chrono::system_clock::time_point t) {
   auto secs = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
