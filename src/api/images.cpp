@@ -11,6 +11,7 @@
 #include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 #include "model/launch_options.hpp"
+#include "model/utf8.hpp"
 
 namespace ocifake::detail {
 
@@ -59,7 +60,7 @@ import_source read_image_source(const json::object& src) {
   } else {
     auto uri = f.string("sourceUri", true, 1, 2000);
     if (uri->rfind("https://", 0) != 0 && uri->rfind("http://", 0) != 0)
-      throw invalid_parameter("imageSourceDetails.sourceUri", "must be an http or https URL");
+      throw invalid_parameter("imageSourceDetails.sourceUri", quoted_value(*uri) + " is not an http or https URL");
     out.object = object_from_uri(*uri);
   }
   if (auto t = f.enumeration("sourceImageType", {"QCOW2", "VMDK"})) out.source_image_type = *t;
@@ -163,11 +164,12 @@ create_request read_create_request(const json::object& body) {
   auto* source = f.object("imageSourceDetails");
   c.include_data_volumes = f.boolean("shouldIncludeDataVolumes").value_or(false);
   if (c.instance_id && source)
-    throw invalid_parameter("instanceId", "give either instanceId or imageSourceDetails, not both");
+    throw invalid_parameter("instanceId", "give either instanceId or imageSourceDetails, not both (instanceId " +
+                                              quoted_value(*c.instance_id) + " and imageSourceDetails were given)");
   if (!c.instance_id && !source)
     throw invalid_parameter("instanceId", "either instanceId or imageSourceDetails is required");
   if (c.include_data_volumes && !c.instance_id)
-    throw invalid_parameter("shouldIncludeDataVolumes", "is only valid when instanceId is given");
+    throw invalid_parameter("shouldIncludeDataVolumes", "true is only valid when instanceId is given");
   if (source) c.import = read_image_source(*source);
   return c;
 }
@@ -277,8 +279,9 @@ list_query read_list_query(const api_request& req) {
   q.compartment = *query_ocid(req, "compartmentId", true);
   q.display_name = req.query_value("displayName");
   if (q.display_name && (q.display_name->empty() || q.display_name->size() > 255))
-    throw invalid_parameter("displayName",
-                            "must be 1 to 255 characters long (got " + std::to_string(q.display_name->size()) + ")");
+    throw invalid_parameter("displayName", "must be 1 to 255 characters long (got " +
+                                               std::to_string(q.display_name->size()) + ": " +
+                                               quoted_value(*q.display_name) + ")");
   q.operating_system = req.query_value("operatingSystem");
   q.operating_system_version = req.query_value("operatingSystemVersion");
   q.shape = req.query_value("shape");
@@ -309,7 +312,7 @@ std::optional<list_cursor> read_list_cursor(const resources& s, const api_reques
   auto after = decode(*text);
   if (!after || (after->by != 'N' && after->by != 'T') || (after->order != 'A' && after->order != 'D') ||
       (after->by == 'T' && !to_int64(after->key)))
-    throw invalid_parameter("page", "not a page token this list gave");
+    throw invalid_parameter("page", quoted_value(*req.query_value("page")) + " is not a page token this list gave");
   if (after->by != q.by() || after->order != q.order())
     throw invalid_parameter("page", std::string("the token continues a list sorted by ") +
                                         (after->by == 'N' ? "DISPLAYNAME" : "TIMECREATED") + " " +
@@ -484,7 +487,7 @@ api_response export_image(resources& s, const api_request& req) {
   } else {
     destination = *f.string("destinationUri", true, 1, 2000);
     if (destination.rfind("https://", 0) != 0 && destination.rfind("http://", 0) != 0)
-      throw invalid_parameter("destinationUri", "must be an http or https URL");
+      throw invalid_parameter("destinationUri", quoted_value(destination) + " is not an http or https URL");
     target = object_from_uri(destination);
   }
   check_if_match(req, img);
