@@ -3,6 +3,7 @@
 #include "api/api.hpp"
 #include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
+#include "model/utf8.hpp"
 
 namespace ocifake::detail {
 
@@ -88,7 +89,8 @@ api_response with_retry_token(store& s, retry_store& retries, const operation& o
                               const std::string& token) {
   if (token.empty() || token.size() > 64)
     throw invalid_parameter("opc-retry-token",
-                            "must be 1 to 64 characters long (got " + std::to_string(token.size()) + ")");
+                            "must be 1 to 64 characters long (got " + std::to_string(token.size()) +
+                                (token.empty() ? std::string(")") : ": " + quoted_value(token) + ")"));
   auto cache = retries.lock();
   auto r = s.lock();
   if (const auto* e = cache->find(token, r->now())) return replay(*e, *r, req, token);

@@ -12,6 +12,7 @@
 #include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 #include "model/launch_options.hpp"
+#include "model/utf8.hpp"
 #include "store/platform.hpp"
 
 namespace ocifake::detail {
@@ -61,7 +62,7 @@ import_source read_image_source(const json::object& src) {
   } else {
     auto uri = f.string("sourceUri", true, 1, 2000);
     if (uri->rfind("https://", 0) != 0 && uri->rfind("http://", 0) != 0)
-      throw invalid_parameter("imageSourceDetails.sourceUri", "must be an http or https URL");
+      throw invalid_parameter("imageSourceDetails.sourceUri", quoted_value(*uri) + " is not an http or https URL");
     out.object = object_from_uri(*uri);
   }
   if (auto t = f.enumeration("sourceImageType", {"QCOW2", "VMDK"})) out.source_image_type = *t;
@@ -114,6 +115,24 @@ std::optional<std::int64_t> to_int64(const std::string& s) {
 
 const char* state_names = "PROVISIONING, IMPORTING, AVAILABLE, EXPORTING, DISABLED, DELETED";
 
+// A change the image's state refuses while the image is in a phase counts as a look at that phase,
+// as GetImage does (DESIGN, lifecycle reads): under `polls(n)` a client that retries on 409
+// IncorrectState, as the OCI SDKs do by default, sees the phase end. Applies `e`, at once or once
+// this look ended the phase, and answers the state it was applied in (nothing when refused);
+// `changes` gets the state change the look made.
+std::optional<image_state> apply_or_look(resources& s, image_record& img, image_event e,
+                                         std::vector<std::string>& changes) {
+  auto before = img.state();
+  if (img.machine.process(e)) return before;
+  if (!img.running) return std::nullopt;
+  catch_up(s, img, true);
+  if (img.state() == before) return std::nullopt;
+  changes.push_back(state_change(img, before));
+  before = img.state();
+  if (img.machine.process(e)) return before;
+  return std::nullopt;
+}
+
 // An image as the answer's body. Its JSON lives only until it is serialised, so it is built in an
 // arena on the stack instead of a few dozen heap blocks.
 api_response image_answer(const resources& s, const image_record& img) {
@@ -149,17 +168,18 @@ create_request read_create_request(const json::object& body, const dialect_rules
   auto* source = f.object("imageSourceDetails");
   if (d.volume_details) c.include_data_volumes = f.boolean("shouldIncludeDataVolumes").value_or(false);
   if (c.instance_id && source)
-    throw invalid_parameter("instanceId", "give either instanceId or imageSourceDetails, not both");
+    throw invalid_parameter("instanceId", "give either instanceId or imageSourceDetails, not both (instanceId " +
+                                              quoted_value(*c.instance_id) + " and imageSourceDetails were given)");
   if (!c.instance_id && !source)
     throw invalid_parameter("instanceId", "either instanceId or imageSourceDetails is required");
   if (c.include_data_volumes && !c.instance_id)
-    throw invalid_parameter("shouldIncludeDataVolumes", "is only valid when instanceId is given");
+    throw invalid_parameter("shouldIncludeDataVolumes", "true is only valid when instanceId is given");
   if (source) c.import = read_image_source(*source);
   return c;
 }
 
 // An image captured from an instance: PROVISIONING, with the instance's OS and boot volume.
-void capture_instance(const resources& s, const create_request& c, image_record& img) {
+void capture_instance(resources& s, const create_request& c, image_record& img) {
   const auto* inst = s.find_instance(*c.instance_id);
   if (!inst)
     throw api_error{400, "RelatedResourceNotAuthorizedOrNotFound",
@@ -174,7 +194,9 @@ void capture_instance(const resources& s, const create_request& c, image_record&
   img.base_image_id = inst->image_id;
   img.launch_mode = c.launch_mode ? *c.launch_mode : inst->launch_mode;
   img.size_in_mbs = inst->boot_volume_size_in_mbs;
-  img.billable_size_in_gbs = (inst->boot_volume_size_in_mbs + 1023) / 1024;
+  img.billable_size_in_gbs = billable_size_in_gbs(inst->boot_volume_size_in_mbs);
+  // Agent features come from the image the instance was launched from, when that one has them.
+  if (const auto* base = s.find_image(inst->image_id)) img.agent_features = base->agent_features;
   if (!c.include_data_volumes) return;
   json::array volumes;
   std::int64_t index = 1;
@@ -220,7 +242,6 @@ api_response create_image(resources& s, const api_request& req) {
   img.display_name = c.display_name ? *c.display_name : default_image_name(img.time_created);
   if (c.freeform) img.freeform_tags = std::move(*c.freeform);
   if (c.defined) img.defined_tags = std::move(*c.defined);
-  img.agent_features = agent_features{};
   if (c.instance_id)
     capture_instance(s, c, img);
   else
@@ -277,8 +298,9 @@ list_query read_list_query(const api_request& req) {
   q.compartment = *query_ocid(req, "compartmentId", true);
   q.display_name = req.query_value("displayName");
   if (q.display_name && (q.display_name->empty() || q.display_name->size() > 255))
-    throw invalid_parameter("displayName",
-                            "must be 1 to 255 characters long (got " + std::to_string(q.display_name->size()) + ")");
+    throw invalid_parameter("displayName", "must be 1 to 255 characters long (got " +
+                                               std::to_string(q.display_name->size()) + ": " +
+                                               quoted_value(*q.display_name) + ")");
   q.operating_system = req.query_value("operatingSystem");
   q.operating_system_version = req.query_value("operatingSystemVersion");
   q.shape = req.query_value("shape");
@@ -319,7 +341,7 @@ std::optional<list_cursor> read_list_cursor(const resources& s, const api_reques
   const std::string_view walks = "NTPC";
   if (!after || walks.find(after->by) == std::string_view::npos || (after->order != 'A' && after->order != 'D') ||
       (after->by != 'N' && !to_int64(after->key)))
-    throw invalid_parameter("page", "not a page token this list gave");
+    throw invalid_parameter("page", quoted_value(*req.query_value("page")) + " is not a page token this list gave");
   // P and C are the two halves of one walk.
   const char walk = after->by == 'C' ? 'P' : after->by;
   if (walk != q.by() || after->order != q.order())
@@ -493,13 +515,14 @@ api_response delete_image(resources& s, const api_request& req) {
   r.status = 204;
   r.resource_id = img.id;
   if (img.running && img.running->which == phase::delete_) return r;  // already being deleted
-  auto before = img.state();
-  if (!img.machine.process(image_event::delete_requested))
-    throw incorrect_state("image " + img.id + " is " + to_string(before) + "; it can be deleted once it is AVAILABLE");
+  auto before = apply_or_look(s, img, image_event::delete_requested, r.changes);
+  if (!before)
+    throw incorrect_state("image " + img.id + " is " + to_string(img.state()) +
+                          "; it can be deleted once it is AVAILABLE");
   s.touch(img);
   start_phase(s, img, phase::delete_);
   catch_up(s, img, false);  // `immediate` (the default) ends here, DELETED; slower ones show DISABLED
-  r.changes.push_back(state_change(img, before) + " (deletion requested)");
+  r.changes.push_back(state_change(img, *before) + " (deletion requested)");
   return r;
 }
 
@@ -520,13 +543,15 @@ api_response export_image(resources& s, const api_request& req) {
   } else {
     destination = *f.string("destinationUri", true, 1, 2000);
     if (destination.rfind("https://", 0) != 0 && destination.rfind("http://", 0) != 0)
-      throw invalid_parameter("destinationUri", "must be an http or https URL");
+      throw invalid_parameter("destinationUri", quoted_value(destination) + " is not an http or https URL");
     target = object_from_uri(destination);
   }
   check_if_match(req, img);
-  auto before = img.state();
-  if (!img.machine.process(image_event::export_requested))
-    throw incorrect_state("image " + img.id + " is " + to_string(before) + "; only an AVAILABLE image can be exported");
+  std::vector<std::string> looked;
+  auto before = apply_or_look(s, img, image_event::export_requested, looked);
+  if (!before)
+    throw incorrect_state("image " + img.id + " is " + to_string(img.state()) +
+                          "; only an AVAILABLE image can be exported");
   img.export_target = target;
   s.touch(img);
   auto wr_id = start_phase(s, img, phase::export_);
@@ -537,7 +562,8 @@ api_response export_image(resources& s, const api_request& req) {
   r.headers.emplace_back("etag", img.etag);
   r.headers.emplace_back("opc-work-request-id", wr_id);
   r.resource_id = img.id;
-  r.changes.push_back(state_change(img, before) + " (export to " + destination + " as " + format + ")");
+  r.changes = std::move(looked);
+  r.changes.push_back(state_change(img, *before) + " (export to " + destination + " as " + format + ")");
   r.changes.push_back("work request " + wr_id + " accepted (Export Image)");
   return r;
 }
@@ -549,10 +575,10 @@ api_response change_image_compartment(resources& s, const api_request& req) {
   auto compartment = *f.ocid("compartmentId", true);
   require_compartment(s, "compartmentId", compartment);
   check_if_match(req, img);
-  if (!img.machine.process(image_event::change_compartment))
+  api_response r;
+  if (!apply_or_look(s, img, image_event::change_compartment, r.changes))
     throw incorrect_state("image " + img.id + " is " + to_string(img.state()) +
                           "; only an AVAILABLE image can change compartment");
-  api_response r;
   r.status = 204;
   r.resource_id = img.id;
   if (compartment != img.compartment_id) {

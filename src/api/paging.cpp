@@ -1,6 +1,7 @@
 #include "api/paging.hpp"
 
 #include "model/fields.hpp"
+#include "model/utf8.hpp"
 
 namespace ocifake::detail {
 
@@ -13,8 +14,9 @@ std::optional<std::string> page_cursor(const resources& r, const api_request& re
   if (!page) return std::nullopt;
   auto cursor = r.pages().open(scope, *page);
   if (!cursor)
-    throw invalid_parameter("page",
-                            "not a page token this list gave (use the opc-next-page header of the previous page)");
+    throw invalid_parameter("page", quoted_value(*page) +
+                                        " is not a page token this list gave (use the opc-next-page header of the "
+                                        "previous page)");
   return cursor;
 }
 
@@ -25,8 +27,9 @@ std::optional<std::string> query_ocid(const api_request& req, const std::string&
     return v;
   }
   if (v->empty() || v->size() > 255)
-    throw invalid_parameter(name, "must be 1 to 255 characters long (got " + std::to_string(v->size()) + ")");
-  if (!is_ocid(*v)) throw invalid_parameter(name, "'" + *v + "' is not a valid OCID");
+    throw invalid_parameter(
+        name, "must be 1 to 255 characters long (got " + std::to_string(v->size()) + ": " + quoted_value(*v) + ")");
+  if (!is_ocid(*v)) throw invalid_parameter(name, quoted_value(*v) + " is not a valid OCID");
   return v;
 }
 
@@ -34,7 +37,8 @@ std::size_t page_limit(const api_request& req, std::size_t max, std::size_t fall
   auto v = req.query_value("limit");
   if (!v) return fallback;
   auto refuse = [&] {
-    return invalid_parameter("limit", "must be an integer from 1 to " + std::to_string(max) + " (got '" + *v + "')");
+    return invalid_parameter("limit",
+                             "must be an integer from 1 to " + std::to_string(max) + " (got " + quoted_value(*v) + ")");
   };
   if (v->empty() || v->size() > 9) throw refuse();
   std::size_t n = 0;

@@ -10,6 +10,7 @@
 #include "api/render.hpp"
 #include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
+#include "model/utf8.hpp"
 
 namespace ocifake::detail {
 
@@ -20,13 +21,14 @@ namespace {
 const std::string& shape_name(const api_request& req) {
   const auto& name = req.params.at(1);
   if (name.size() > 255)
-    throw invalid_parameter("shapeName", "must be 1 to 255 characters long (got " + std::to_string(name.size()) + ")");
+    throw invalid_parameter("shapeName", "must be 1 to 255 characters long (got " + std::to_string(name.size()) + ": " +
+                                             quoted_value(name) + ")");
   // The name is echoed in answers and state documents, which are JSON: it must be UTF-8. A '/' can
   // only come escaped, and control characters never belong in a shape's name.
   bool printable = std::none_of(name.begin(), name.end(),
                                 [](char c) { return c == '/' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
   if (!printable || valid_utf8(name) != name)
-    throw invalid_parameter("shapeName", "must be UTF-8 text without '/' or control characters");
+    throw invalid_parameter("shapeName", quoted_value(name) + " is not UTF-8 text without '/' or control characters");
   return name;
 }
 

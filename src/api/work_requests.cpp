@@ -9,6 +9,7 @@
 #include "api/render.hpp"
 #include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
+#include "model/utf8.hpp"
 
 namespace ocifake::detail {
 
@@ -28,7 +29,10 @@ std::optional<std::pair<std::uint64_t, std::string>> split_cursor(std::string_vi
   return std::pair{n, std::string(text.substr(colon + 1))};
 }
 
-api_error not_this_list() { return invalid_parameter("page", "not a page token this list gave"); }
+api_error not_this_list(const api_request& req) {
+  return invalid_parameter("page",
+                           quoted_value(req.query_value("page").value_or("")) + " is not a page token this list gave");
+}
 
 // Errors and logs are kept in the order they were written, which is also their time order; the
 // cursor is the sort order and the position of the last entry of the page. Entries are only ever
@@ -47,9 +51,9 @@ api_response list_entries(resources& s, const api_request& req, const char* list
   const std::string scope = std::string(list) + "\n" + wr->id;
   std::optional<std::uint64_t> after;
   if (auto text = page_cursor(s, req, scope)) {
-    if (text->empty() || (text->front() != 'A' && text->front() != 'D')) throw not_this_list();
+    if (text->empty() || (text->front() != 'A' && text->front() != 'D')) throw not_this_list(req);
     auto c = split_cursor(std::string_view(*text).substr(1));
-    if (!c || !c->second.empty()) throw not_this_list();
+    if (!c || !c->second.empty()) throw not_this_list(req);
     if ((text->front() == 'D') != descending)
       throw invalid_parameter("page", std::string("the token continues a list in ") + (descending ? "ASC" : "DESC") +
                                           " order; ask for the next page with the same sortOrder");
@@ -115,7 +119,7 @@ api_response list_work_requests(resources& s, const api_request& req) {
   std::optional<std::pair<std::uint64_t, std::string>> after;
   if (auto text = page_cursor(s, req, scope)) {
     after = split_cursor(*text);
-    if (!after || after->second.empty()) throw not_this_list();
+    if (!after || after->second.empty()) throw not_this_list(req);
   }
   require_compartment(s, "compartmentId", compartment);
 

@@ -7,6 +7,7 @@
 #include "http/router.hpp"
 #include "http/server_impl.hpp"
 #include "model/fields.hpp"
+#include "model/utf8.hpp"
 
 namespace ocifake {
 
@@ -134,10 +135,13 @@ std::optional<detail::api_response> refusal(exchange& x, const detail::route_res
     return detail::error_response(404, "NotFound", "no such path: " + method + " " + x.req.path);
   if (route.what == kind::method_not_allowed) return detail::method_not_allowed(method, x.req.path, route.allowed);
   if (x.bad_request_id)
-    return detail::error_response(400, "InvalidParameter",
-                                  "opc-request-id: must be 1 to 98 characters of letters, digits, '-', '_' and '.'");
+    return detail::error_response(
+        400, "InvalidParameter",
+        "opc-request-id: " + detail::quoted_value(x.req.header("opc-request-id").value_or("")) +
+            " is not 1 to 98 characters of letters, digits, '-', '_' and '.'");
   if (!x.path_ok)
-    return detail::error_response(400, "InvalidParameter", "path: invalid percent-escape in " + x.raw_path);
+    return detail::error_response(400, "InvalidParameter",
+                                  "path: invalid percent-escape in " + detail::quoted_value(x.raw_path));
   if (verifier) {
     detail::signature_request sr;
     sr.method = method;
@@ -150,8 +154,10 @@ std::optional<detail::api_response> refusal(exchange& x, const detail::route_res
       return detail::error_response(401, "NotAuthenticated", "the request signature is invalid: " + verdict.message);
   }
   // Query: form-decoded, as every OCI SDK encodes it ('+' and %20 are spaces, %2B a plus).
-  if (std::string bad_key; !detail::parse_query(x.raw_query, x.req.query, bad_key))
-    return detail::error_response(400, "InvalidParameter", bad_key + ": invalid percent-escape in the query string");
+  if (std::string bad_key, bad_pair; !detail::parse_query(x.raw_query, x.req.query, bad_key, &bad_pair))
+    return detail::error_response(
+        400, "InvalidParameter",
+        detail::valid_utf8(bad_key) + ": invalid percent-escape in " + detail::quoted_value(bad_pair));
   return std::nullopt;
 }
 

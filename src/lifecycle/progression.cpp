@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "model/fields.hpp"
+
 namespace ocifake::detail {
 
 namespace {
@@ -35,7 +37,7 @@ bool move_image(resources& r, image_record& img, phase which, bool ok) {
       }
       img.machine.process(image_event::imported);
       if (!img.size_in_mbs) img.size_in_mbs = 47694;
-      if (!img.billable_size_in_gbs) img.billable_size_in_gbs = (*img.size_in_mbs + 1023) / 1024;
+      if (!img.billable_size_in_gbs) img.billable_size_in_gbs = billable_size_in_gbs(*img.size_in_mbs);
       return true;
     case phase::export_:
       img.machine.process(ok ? image_event::exported : image_event::export_failed);

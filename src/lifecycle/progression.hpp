@@ -40,8 +40,8 @@ std::string start_phase(resources& r, image_record& img, phase p);
 // by `tracking` when given (its timeAccepted is when the phase began), or by a new work request.
 void resume_phase(resources& r, image_record& img, phase p, progress how, work_request_record* tracking);
 
-// Lets an image catch up with its progression. `counted` is true for the reads that count (GetImage,
-// GetWorkRequest of the tracking work request).
+// Lets an image catch up with its progression. `counted` is true for the looks that count (GetImage,
+// GetWorkRequest of the tracking work request, a change refused because the image is in a phase).
 void catch_up(resources& r, image_record& img, bool counted);
 void catch_up(resources& r, work_request_record& wr, bool counted);
 void catch_up_all(resources& r);  // after the clock moves

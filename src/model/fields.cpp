@@ -58,7 +58,8 @@ std::string percent_decode(std::string_view s, bool& ok, bool plus_is_space) {
   return out;
 }
 
-bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& out, std::string& bad_key) {
+bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& out, std::string& bad_key,
+                 std::string* bad_pair) {
   std::size_t start = 0;
   while (start < raw.size()) {
     auto amp = raw.find('&', start);
@@ -72,11 +73,17 @@ bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& 
     auto value = eq == std::string_view::npos ? std::string() : percent_decode(pair.substr(eq + 1), ok_value, true);
     if (!ok_key || !ok_value) {
       bad_key = std::move(key);
+      if (bad_pair) *bad_pair = std::string(pair);
       return false;
     }
     out.emplace(std::move(key), std::move(value));
   }
   return true;
+}
+
+std::int64_t billable_size_in_gbs(std::int64_t size_in_mbs) {
+  if (size_in_mbs <= 0) return 0;
+  return size_in_mbs / 10240 + (size_in_mbs % 10240 != 0 ? 1 : 0);
 }
 
 std::string default_image_name(std::chrono::system_clock::time_point t) {

@@ -51,8 +51,13 @@ std::string percent_decode(std::string_view s, bool& ok, bool plus_is_space = fa
 // A query string as every OCI client sends it: '&'-separated pairs, form-decoded: '+' is a space
 // (the Python, Go and Java SDKs, the CLI and Terraform send a space so), %2B a plus, %20 a space
 // (the TypeScript SDK). Empty pairs are skipped. False at the first pair with an invalid escape, whose key (decoded as
-// far as it goes) is left in `bad_key`.
-bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& out, std::string& bad_key);
+// far as it goes) is left in `bad_key` and the pair as it came in `bad_pair`, when given.
+bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& out, std::string& bad_key,
+                 std::string* bad_pair = nullptr);
+// billableSizeInGBs of an image whose boot volume is `size_in_mbs`. The service bills what the image
+// stores, the used blocks compressed, which it does not say how to compute: the fake takes a tenth
+// of the volume, rounded up to whole GB (1 GB = 1024 MB), so 47694 MB bills 5 GB (docs/behaviour.md).
+std::int64_t billable_size_in_gbs(std::int64_t size_in_mbs);
 // The displayName of an image created without one: image-YYYYMMDD-HHMM.
 std::string default_image_name(std::chrono::system_clock::time_point t);
 

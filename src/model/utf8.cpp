@@ -33,4 +33,11 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+std::string quoted_value(std::string_view text, std::size_t max) {
+  if (text.size() <= max) return "'" + valid_utf8(text) + "'";
+  std::size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a character
+  return "'" + valid_utf8(text.substr(0, cut)) + "...'";
+}
+
 }  // namespace ocifake::detail

@@ -2,7 +2,11 @@
 // edition, so these servers fake that dialect (dialect_test.cpp has public OCI's differences).
 #include "catch_compat.hpp"
 
+#include <fstream>
 #include <regex>
+#include <set>
+#include <sstream>
+#include <vector>
 
 #include "support.hpp"
 
@@ -48,14 +52,14 @@ TEST_CASE_METHOD(fixture, "CreateImage from an instance takes OS, version, base 
   CHECK(img["operatingSystemVersion"] == "8");
   CHECK(img["baseImageId"] == "ocid1.image.oc1.phx.aaaaaaaabase");
   CHECK(img["sizeInMBs"] == 51200);
-  CHECK(img["billableSizeInGBs"] == 50);
+  CHECK(img["billableSizeInGBs"] == 5);  // a tenth of the boot volume, rounded up to whole GB
   CHECK(img["displayName"] == "golden");
   CHECK(img["compartmentId"] == test::compartment.c_str());
   CHECK(img["createImageAllowed"] == true);
   CHECK(img["listingType"] == "NONE");
   CHECK(img["launchMode"] == "NATIVE");
   CHECK(img["imageVolumeDetails"].is_null());
-  CHECK(img["agentFeatures"].is_object());
+  CHECK(img["agentFeatures"].is_null());  // its base image is not one the fake knows
   CHECK(std::regex_match(std::string(img["id"].as_string()),
                          std::regex(R"(ocid1\.image\.oc1\.phx\.aaaaaaaa[a-z2-7]{52})")));
   CHECK(std::regex_match(std::string(img["timeCreated"].as_string()),
@@ -333,4 +337,111 @@ TEST_CASE_METHOD(fixture, "GetImage and GetWorkRequest follow a create to AVAILA
   auto missing = c.get("/20160918/workRequests/ocid1.coreservicesworkrequest.oc1.phx.aaaaaaaanope");
   REQUIRE(missing);
   CHECK(missing->status == 404);
+}
+
+TEST_CASE_METHOD(fixture, "CreateImage: agentFeatures come from the instance's base image, else null",
+                 "[http][create][values]") {
+  // A base image that says it has agent features, and an instance launched from it.
+  fake.apply(ocifake::scenario::parse(R"({"name": "agent", "images": [{"id": "ocid1.image.oc1.phx.aaaaaaaaagentbase",
+      "compartmentId": ")" + test::compartment +
+                                      R"(",
+      "agentFeatures": {"isManagementSupported": true, "isMonitoringSupported": true}}]})"));
+  auto launched =
+      fake.add_instance({.compartment_id = test::compartment, .image_id = "ocid1.image.oc1.phx.aaaaaaaaagentbase"});
+  auto from_agent_base = create(test::create_body(launched));
+  REQUIRE(from_agent_base["agentFeatures"].is_object());
+  CHECK(from_agent_base["agentFeatures"].as_object()["isManagementSupported"] == true);
+  CHECK(from_agent_base["agentFeatures"].as_object()["isMonitoringSupported"] == true);
+
+  // An instance whose base image has none, and an import: null, as the service answers custom images.
+  auto plain = fake.add_instance({.compartment_id = test::compartment});
+  CHECK(create(test::create_body(plain))["agentFeatures"].is_null());
+  auto imported = create(test::import_body());
+  CHECK(imported["agentFeatures"].is_null());
+}
+
+TEST_CASE_METHOD(fixture, "CreateImage: billableSizeInGBs is a tenth of the boot volume, rounded up to whole GB",
+                 "[http][create][values]") {
+  for (auto [mbs, gbs] :
+       {std::pair<std::int64_t, std::int64_t>{47694, 5}, {10240, 1}, {10241, 2}, {1, 1}, {512000, 50}}) {
+    INFO(mbs << " MB");
+    auto id = fake.add_instance({.compartment_id = test::compartment, .boot_volume_size_in_mbs = mbs});
+    auto img = create(test::create_body(id));
+    CHECK(img["sizeInMBs"] == mbs);
+    CHECK(img["billableSizeInGBs"] == gbs);
+    CHECK(img["billableSizeInGBs"].to_number<std::int64_t>() * 1024 < mbs + 1024);  // below the volume's size
+  }
+  // An import has no size until it is AVAILABLE; then the default 47694 MB bills 5 GB.
+  auto id = test::str(json::value(create(test::import_body())), "id");
+  CHECK(create(test::import_body())["billableSizeInGBs"].is_null());
+  for (int i = 0; i < 3; ++i) c.get("/20160918/images/" + id);
+  auto got = test::json(c.get("/20160918/images/" + id)->body);
+  CHECK(test::str(got, "lifecycleState") == "AVAILABLE");
+  CHECK(got.at("sizeInMBs") == 47694);
+  CHECK(got.at("billableSizeInGBs") == 5);
+}
+
+namespace {
+
+// Every Image JSON docs/api.md shows: the bodies of its ```http blocks (after the blank line that
+// ends the head) that are an image, or a list of them.
+std::vector<json::object> documented_images() {
+  std::ifstream doc(OCIFAKE_SOURCE_DIR "/docs/api.md");
+  std::stringstream text;
+  text << doc.rdbuf();
+  const std::string page = text.str();
+  std::vector<json::object> out;
+  auto keep = [&](const json::value& v) {
+    if (const auto* o = v.if_object(); o && o->contains("sizeInMBs") && o->contains("lifecycleState"))
+      out.push_back(*o);
+  };
+  const std::string fence = "```http\n";
+  for (auto at = page.find(fence); at != std::string::npos; at = page.find(fence, at + 1)) {
+    auto end = page.find("```", at + fence.size());
+    auto block = page.substr(at + fence.size(), end - at - fence.size());
+    auto blank = block.find("\n\n");
+    if (blank == std::string::npos) continue;
+    boost::system::error_code ec;
+    auto body = json::parse(block.substr(blank + 2), ec);
+    if (ec) continue;
+    keep(body);
+    if (const auto* a = body.if_array())
+      for (const auto& v : *a) keep(v);
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "docs/api.md shows agentFeatures and billableSizeInGBs as the server writes them",
+                 "[http][create][values][docs]") {
+  auto images = documented_images();
+  CHECK(images.size() >= 8);
+  for (const auto& img : images) {
+    INFO(json::serialize(img));
+    CHECK(img.at("agentFeatures").is_null());
+    if (img.at("compartmentId").is_null()) continue;  // a platform image: the catalogue's own values
+    if (img.at("sizeInMBs").is_null())
+      CHECK(img.at("billableSizeInGBs").is_null());
+    else
+      CHECK(img.at("billableSizeInGBs") == (img.at("sizeInMBs").to_number<std::int64_t>() + 10239) / 10240);
+  }
+  // The first example is a CreateImage from an instance with the default 47694 MB boot volume: the
+  // answer of a server of the page's dialect (the default) has the same members and values for these two.
+  ocifake::server oci({.clock = ocifake::clock_mode::manual, .seed = 42});
+  test::client oci_client(oci);
+  auto id = oci.add_instance({.compartment_id = test::compartment});
+  auto r = oci_client.post("/20160918/images",
+                           test::create_body(id, R"("displayName":"golden","freeformTags":{"env":"test"})"));
+  REQUIRE(r);
+  REQUIRE(r->status == 200);
+  auto answer = test::json(r->body).as_object();
+  REQUIRE(!images.empty());
+  std::set<std::string> documented, answered;
+  for (const auto& m : images.front()) documented.insert(std::string(m.key()));
+  for (const auto& m : answer) answered.insert(std::string(m.key()));
+  CHECK(documented == answered);
+  CHECK(answer.at("agentFeatures") == images.front().at("agentFeatures"));
+  CHECK(answer.at("billableSizeInGBs") == images.front().at("billableSizeInGBs"));
+  CHECK(answer.at("sizeInMBs") == images.front().at("sizeInMBs"));
 }

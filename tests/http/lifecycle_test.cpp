@@ -2,6 +2,7 @@
 // image; the manual clock.
 #include "catch_compat.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
@@ -300,4 +301,122 @@ TEST_CASE_METHOD(fixture, "lifecycle: percentComplete is written as an integer, 
     INFO("docs/api.md shows \"percentComplete\": " << value);
     CHECK(served.count(value) == 1);
   }
+}
+
+namespace {
+
+const std::string export_body =
+    R"({"destinationType":"objectStorageTuple","namespaceName":"ns","bucketName":"exports","objectName":"out.oci"})";
+
+// How many GetImage and GetWorkRequest calls the journal holds.
+std::size_t reads_in(const ocifake::server& fake) {
+  std::size_t n = 0;
+  for (const auto& e : fake.journal())
+    if (e.operation == "GetImage" || e.operation == "GetWorkRequest") ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE_METHOD(fixture, "lifecycle: a change refused while the image is in a phase counts as a read",
+                 "[http][lifecycle][looks]") {
+  fake.lifecycle().set(phase::provision, progress::polls(2));
+  auto [id, wr] = create(test::create_body(instance));
+  const std::string target = "/20160918/images/" + id + "/actions/export";
+
+  // polls(2): the first two looks see PROVISIONING, so the first two exports are refused...
+  for (int i = 0; i < 2; ++i) {
+    INFO("attempt " << i + 1);
+    auto r = c.post(target, export_body);
+    REQUIRE(r);
+    CHECK(r->status == 409);
+    CHECK(test::str(test::json(r->body), "code") == "IncorrectState");
+    CHECK(test::str(test::json(r->body), "message").find("PROVISIONING") != std::string::npos);
+    CHECK(fake.find_image(id)->lifecycle_state == "PROVISIONING");
+  }
+  // ...and the third look ends the phase: the same request goes through, with no GetImage at all.
+  auto r = c.post(target, export_body);
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(test::str(test::json(r->body), "lifecycleState") == "EXPORTING");
+  CHECK(reads_in(fake) == 0);
+  CHECK(work_request(wr)["status"] == "SUCCEEDED");
+
+  // The journal says what the look changed, before what the export did.
+  auto journal = fake.journal();
+  auto exported = std::find_if(journal.rbegin(), journal.rend(),
+                               [](const auto& e) { return e.status == 200 && e.operation == "ExportImage"; });
+  REQUIRE(exported != journal.rend());
+  const auto& last = *exported;
+  REQUIRE(last.changes.size() >= 2);
+  CHECK(last.changes[0] == "image " + id + " PROVISIONING -> AVAILABLE");
+  CHECK(last.changes[1].find("AVAILABLE -> EXPORTING") != std::string::npos);
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: refused looks and reads add up to the same polls(n)",
+                 "[http][lifecycle][looks]") {
+  fake.lifecycle().set(phase::provision, progress::polls(2));
+  auto [id, wr] = create(test::create_body(instance));
+  auto refused = c.post("/20160918/images/" + id + "/actions/export", export_body);
+  REQUIRE(refused);
+  CHECK(refused->status == 409);
+  CHECK(work_request(wr)["status"] == "IN_PROGRESS");  // the second look
+  CHECK(state(id) == "AVAILABLE");                     // the third
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: ChangeImageCompartment and DeleteImage refused in a phase count as reads",
+                 "[http][lifecycle][looks]") {
+  const std::string other = "ocid1.compartment.oc1..aaaaaaaaothercompartment";
+  const std::string move = R"({"compartmentId":")" + other + "\"}";
+
+  SECTION("ChangeImageCompartment while PROVISIONING") {
+    auto [id, wr] = create(test::create_body(instance));  // the default polls(1)
+    auto first = c.post("/20160918/images/" + id + "/actions/changeCompartment", move);
+    REQUIRE(first);
+    CHECK(first->status == 409);
+    auto second = c.post("/20160918/images/" + id + "/actions/changeCompartment", move);
+    REQUIRE(second);
+    CHECK(second->status == 204);
+    CHECK(fake.find_image(id)->compartment_id == other);
+  }
+  SECTION("DeleteImage while IMPORTING") {
+    fake.lifecycle().set(phase::import, progress::polls(1));
+    auto r = c.post("/20160918/images", test::import_body());
+    REQUIRE(r);
+    auto id = test::str(test::json(r->body), "id");
+    auto first = c.del("/20160918/images/" + id);
+    REQUIRE(first);
+    CHECK(first->status == 409);
+    CHECK(test::str(test::json(first->body), "message").find("IMPORTING") != std::string::npos);
+    auto second = c.del("/20160918/images/" + id);
+    REQUIRE(second);
+    CHECK(second->status == 204);
+    CHECK(fake.find_image(id)->lifecycle_state == "DELETED");
+  }
+  SECTION("ExportImage while EXPORTING") {
+    fake.lifecycle().set(phase::provision, progress::immediate());
+    fake.lifecycle().set(phase::export_, progress::polls(1));
+    auto [id, wr] = create(test::create_body(instance));
+    auto target = "/20160918/images/" + id + "/actions/export";
+    REQUIRE(c.post(target, export_body)->status == 200);
+    CHECK(c.post(target, export_body)->status == 409);
+    CHECK(c.post(target, export_body)->status == 200);  // the first export ended; a second one starts
+    CHECK(fake.work_requests().size() == 3);
+  }
+}
+
+TEST_CASE_METHOD(fixture, "lifecycle: refusals that are not about a phase do not count", "[http][lifecycle][looks]") {
+  fake.lifecycle().set(phase::provision, progress::polls(1));
+  auto [id, wr] = create(test::create_body(instance));
+  const std::string target = "/20160918/images/" + id + "/actions/export";
+  // A body the operation refuses and a stale if-match are answered before the state is looked at.
+  CHECK(c.post(target, R"({"destinationType":"nowhere"})")->status == 400);
+  CHECK(c.post(target, export_body, {{"if-match", std::string(64, '0')}})->status == 412);
+  // A change every state accepts is no refusal either.
+  CHECK(c.put("/20160918/images/" + id, R"({"displayName":"renamed"})")->status == 200);
+  CHECK(state(id) == "PROVISIONING");
+  // A never-ending phase stays, however often a change is refused.
+  fake.lifecycle().set_for(id, phase::provision, progress::never());
+  for (int i = 0; i < 3; ++i) CHECK(c.post(target, export_body)->status == 409);
+  CHECK(state(id) == "PROVISIONING");
 }

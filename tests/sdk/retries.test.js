@@ -216,6 +216,31 @@ test("a retried ExportImage after a lost answer starts one export, not two", T, 
   });
 });
 
+test("exportImage right after createImage: the SDK's retry on IncorrectState sees the phase end", T, async () => {
+  // The default lifecycle (provision polls(1)) and the SDK's default retry policy for ExportImage;
+  // only the delays between attempts are shortened. Nobody calls GetImage or a waiter: the refused
+  // export is itself a look at the PROVISIONING phase (DESIGN, lifecycle reads), so the retry finds
+  // the image AVAILABLE.
+  await h.withServer({}, async ({ endpoint }) => {
+    const { compute, createDetails } = await setUp(endpoint);
+    const created = await compute.createImage(createDetails("export-at-once"));
+    assert.equal(created.image.lifecycleState, "PROVISIONING");
+
+    const exported = await compute.exportImage({
+      imageId: created.image.id,
+      exportImageDetails: { destinationType: "objectStorageTuple", namespaceName: "ns", bucketName: "b", objectName: "o" },
+    });
+    assert.equal(exported.image.lifecycleState, "EXPORTING");
+    assert.ok(exported.opcWorkRequestId);
+
+    const attempts = await h.journal(endpoint, "ExportImage");
+    assert.deepEqual(attempts.map((e) => e.status), [409, 200], "one refused attempt, then the export");
+    assert.ok(attempts[1].changes.includes(`image ${created.image.id} PROVISIONING -> AVAILABLE`), attempts[1].changes);
+    assertOneLogicalRequest(attempts);
+    assert.equal((await h.journal(endpoint, "GetImage")).length, 0, "no GetImage was needed");
+  });
+});
+
 test("a hung GetImage: a per-attempt deadline lets the SDK's retry get through", T, async () => {
   await h.withServer({}, async ({ endpoint }) => {
     const instance = await h.addInstance(endpoint);
