@@ -131,6 +131,7 @@ void resources::clear() {
   by_time_.clear();
   by_name_.reset();
   by_seq_.clear();
+  capability_schemas_.clear();
   lifecycle_ = lifecycle_settings{};
 }
 
