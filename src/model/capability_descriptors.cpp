@@ -63,6 +63,19 @@ std::vector<std::string_view> keys_of(const json::object& o) {
   return out;
 }
 
+// "BIOS, UEFI_64" or "1, 2"
+std::string listed(const json::array& values) {
+  std::string out;
+  for (const auto& v : values) {
+    if (!out.empty()) out += ", ";
+    if (const auto* s = v.if_string())
+      out += std::string(*s);
+    else
+      out += json::serialize(v);
+  }
+  return out;
+}
+
 // The values of an enumeration descriptor, checked against the global one's.
 json::array read_values(const object_reader& r, kind k, const json::array& allowed) {
   std::string expected = k == kind::enum_string ? "a non-empty array of strings" : "a non-empty array of integers";
@@ -71,7 +84,7 @@ json::array read_values(const object_reader& r, kind k, const json::array& allow
   std::vector<std::string_view> names;  // for "did you mean" among string values
   for (const auto& a : allowed)
     if (const auto* s = a.if_string()) names.emplace_back(*s);
-  std::string accepted = "one of " + abbreviate(allowed, 400);
+  std::string accepted = "one of " + listed(allowed);
   json::array out;
   for (std::size_t i = 0; i < values->size(); ++i) {
     const auto& v = (*values)[i];
@@ -114,8 +127,7 @@ json::object read_descriptor(const json::value& v, const std::string& path, std:
     std::vector<std::string_view> names;
     for (const auto& x : values)
       if (const auto* s = x.if_string()) names.emplace_back(*s);
-    if (!member)
-      refuse(r.path_of("defaultValue"), "one of this descriptor's values " + abbreviate(values, 400), d, names);
+    if (!member) refuse(r.path_of("defaultValue"), "one of this descriptor's values: " + listed(values), d, names);
     out["defaultValue"] = *d;
   }
   return out;
