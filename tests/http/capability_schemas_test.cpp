@@ -403,3 +403,10 @@ TEST_CASE_METHOD(fixture, "Capability schema operations are known to fault rules
   REQUIRE_FALSE(entries[0].changes.empty());
   CHECK_THAT(entries[0].changes[0], catch_compat::Contains("created"));
 }
+
+TEST_CASE_METHOD(fixture, "Capability schemas are not kept by reset", "[http][capability]") {
+  auto id = schema();
+  fake.reset();
+  CHECK(get(base + "/" + id).status == 404);
+  CHECK(get(base).array().empty());
+}
