@@ -30,6 +30,17 @@ api_response list_image_shape_compatibility_entries(resources&, const api_reques
 api_response get_image_shape_compatibility_entry(resources&, const api_request&);
 api_response add_image_shape_compatibility_entry(resources&, const api_request&);
 api_response remove_image_shape_compatibility_entry(resources&, const api_request&);
+// capability_schemas.cpp
+api_response create_compute_image_capability_schema(resources&, const api_request&);
+api_response get_compute_image_capability_schema(resources&, const api_request&);
+api_response list_compute_image_capability_schemas(resources&, const api_request&);
+api_response update_compute_image_capability_schema(resources&, const api_request&);
+api_response delete_compute_image_capability_schema(resources&, const api_request&);
+api_response change_compute_image_capability_schema_compartment(resources&, const api_request&);
+api_response get_compute_global_image_capability_schema(resources&, const api_request&);
+api_response list_compute_global_image_capability_schemas(resources&, const api_request&);
+api_response get_compute_global_image_capability_schema_version(resources&, const api_request&);
+api_response list_compute_global_image_capability_schema_versions(resources&, const api_request&);
 // work_requests.cpp
 api_response get_work_request(resources&, const api_request&);
 api_response list_work_requests(resources&, const api_request&);

@@ -73,11 +73,14 @@ api_response replay(const retry_entry& e, resources& r, const api_request& req, 
                     "opc-retry-token " + token + " was already used for a different request (" + e.operation + " " +
                         e.target + ")"};
   if (!e.response.resource_id.empty()) {
-    auto* img = r.find_image(e.response.resource_id);
-    if (!img || img->state() == image_state::deleted)
-      throw api_error{
-          409, "InvalidatedRetryToken",
-          "opc-retry-token " + token + " was invalidated: image " + e.response.resource_id + " has since been deleted"};
+    const auto& id = e.response.resource_id;
+    auto* img = r.find_image(id);
+    auto* schema = img ? nullptr : r.capability_schemas().find(id);
+    bool gone = img ? img->state() == image_state::deleted : !schema || schema->state == schema_state::deleted;
+    if (gone)
+      throw api_error{409, "InvalidatedRetryToken",
+                      "opc-retry-token " + token + " was invalidated: " +
+                          (schema ? "compute image capability schema " : "image ") + id + " has since been deleted"};
   }
   api_response again = e.response;
   again.replayed = true;

@@ -16,6 +16,8 @@ namespace {
 constexpr auto image = path_resource::image;
 constexpr auto work_request = path_resource::work_request;
 constexpr auto none = path_resource::none;
+constexpr auto schema = path_resource::capability_schema;
+constexpr auto global = path_resource::global_capability_schema;
 
 // clang-format off
 //  name                                  method    path                                       handler                                  changes retry  resource
@@ -35,6 +37,17 @@ const operation table[] = {
     {"ListWorkRequests",                   "GET",    "/workRequests",                           list_work_requests,                      false, false, none},
     {"ListWorkRequestErrors",              "GET",    "/workRequests/{workRequestId}/errors",    list_work_request_errors,                false, false, work_request},
     {"ListWorkRequestLogs",                "GET",    "/workRequests/{workRequestId}/logs",      list_work_request_logs,                  false, false, work_request},
+    // The image capability schemas (capability_schemas.cpp).
+    {"CreateComputeImageCapabilitySchema",            "POST",   "/computeImageCapabilitySchemas",                                                        create_compute_image_capability_schema,              true,  true,  none},
+    {"GetComputeImageCapabilitySchema",               "GET",    "/computeImageCapabilitySchemas/{computeImageCapabilitySchemaId}",                       get_compute_image_capability_schema,                 false, false, schema},
+    {"ListComputeImageCapabilitySchemas",             "GET",    "/computeImageCapabilitySchemas",                                                        list_compute_image_capability_schemas,               false, false, none},
+    {"UpdateComputeImageCapabilitySchema",            "PUT",    "/computeImageCapabilitySchemas/{computeImageCapabilitySchemaId}",                       update_compute_image_capability_schema,              true,  false, schema},
+    {"DeleteComputeImageCapabilitySchema",            "DELETE", "/computeImageCapabilitySchemas/{computeImageCapabilitySchemaId}",                       delete_compute_image_capability_schema,              true,  false, schema},
+    {"ChangeComputeImageCapabilitySchemaCompartment", "POST",   "/computeImageCapabilitySchemas/{computeImageCapabilitySchemaId}/actions/changeCompartment", change_compute_image_capability_schema_compartment, true, true, schema},
+    {"GetComputeGlobalImageCapabilitySchema",         "GET",    "/computeGlobalImageCapabilitySchemas/{computeGlobalImageCapabilitySchemaId}",           get_compute_global_image_capability_schema,          false, false, global},
+    {"ListComputeGlobalImageCapabilitySchemas",       "GET",    "/computeGlobalImageCapabilitySchemas",                                                  list_compute_global_image_capability_schemas,        false, false, none},
+    {"GetComputeGlobalImageCapabilitySchemaVersion",  "GET",    "/computeGlobalImageCapabilitySchemas/{computeGlobalImageCapabilitySchemaId}/versions/{computeGlobalImageCapabilitySchemaVersionName}", get_compute_global_image_capability_schema_version, false, false, global},
+    {"ListComputeGlobalImageCapabilitySchemaVersions", "GET",   "/computeGlobalImageCapabilitySchemas/{computeGlobalImageCapabilitySchemaId}/versions",  list_compute_global_image_capability_schema_versions, false, false, global},
 };
 // clang-format on
 

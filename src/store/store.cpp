@@ -176,6 +176,7 @@ void resources::clear() {
   platform_by_time_.clear();
   platform_by_name_.clear();
   platform_default_ = false;
+  capability_schemas_.clear();
   lifecycle_ = lifecycle_settings{};
 }
 

@@ -29,6 +29,7 @@
 #include "model/ids.hpp"
 #include "model/launch_options.hpp"
 #include "model/page_token.hpp"
+#include "store/capability_schemas.hpp"
 
 namespace ocifake::detail {
 
@@ -206,6 +207,9 @@ public:
   bool object_known(const object_key& k) const { return objects_.empty() || objects_.count(k); }
   const std::set<object_key>& objects() const { return objects_; }
 
+  // ---- image capability schemas (store/capability_schemas.hpp)
+  capability_schema_set& capability_schemas() { return capability_schemas_; }
+
   // Everything but what belongs to the server (clock, seed, region): resources, indexes, settings.
   void clear();
 
@@ -229,6 +233,7 @@ private:
   name_index platform_by_name_;
   bool platform_default_ = false;
   std::vector<image_record*> by_seq_;  // indexed by seq
+  capability_schema_set capability_schemas_;
 };
 
 // A server's resources behind their lock.

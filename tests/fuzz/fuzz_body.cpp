@@ -1,9 +1,12 @@
-// The request bodies: CreateImage, UpdateImage, ExportImage, ChangeImageCompartment and
-// AddImageShapeCompatibilityEntry, parsed and validated by the api layer (no HTTP).
+// The request bodies: CreateImage, UpdateImage, ExportImage, ChangeImageCompartment,
+// AddImageShapeCompatibilityEntry, and CreateComputeImageCapabilitySchema,
+// UpdateComputeImageCapabilitySchema and ChangeComputeImageCapabilitySchemaCompartment, parsed and
+// validated by the api layer (no HTTP).
 //
 // Input: one control byte, then the body. The control byte picks the operation (bits 0-2) and
-// whether the request carries an opc-retry-token (bit 3), the image's etag as if-match (bit 4) or
-// a stale if-match (bit 5).
+// whether the request carries an opc-retry-token (bit 3), the etag of the image (or capability
+// schema) it names as if-match (bit 4) or a stale if-match (bit 5). "IMAGE_ID" in the body stands
+// for the seeded image's OCID, so that a capability schema can name an image that exists.
 //
 // Checked: every answer is an OCI status with an OCI body; a refused request changes nothing; a
 // request sent again with the same retry token gets the first answer back.
@@ -19,7 +22,11 @@ std::string snapshot(detail::core& c) {
   std::string out;
   auto r = c.store.lock();
   for (const auto* img : r->images_in_order())
-    out += boost::json::serialize(detail::image_json(*img)) + img->etag + "\n";
+    out += boost::json::serialize(detail::image_json(*img, detail::rules_of(r->dialect()))) + img->etag + "\n";
+  for (const auto* cs : r->capability_schemas().in_order())
+    out += cs->id + cs->compartment_id + cs->display_name + boost::json::serialize(cs->schema_data) +
+           boost::json::serialize(cs->freeform_tags) + boost::json::serialize(cs->defined_tags) + cs->etag +
+           detail::to_string(cs->state) + "\n";
   for (const auto* wr : r->work_requests_in_order())
     out += boost::json::serialize(detail::work_request_json(*wr)) + "\n";
   out += std::to_string(c.retries.lock()->size());
@@ -39,6 +46,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const detail::image_record image = *s.store.lock()->images_in_order().front();
   const std::string image_id = image.id;
   const std::string image_path = "/20160918/images/" + image_id;
+  auto create_schema =
+      ocifake_fuzz::request("CreateComputeImageCapabilitySchema", "POST", "/20160918/computeImageCapabilitySchemas");
+  create_schema.body = R"({"compartmentId":")" + ocifake_fuzz::compartment + R"(","imageId":")" + image_id +
+                       R"(","computeGlobalImageCapabilitySchemaVersionName":"2023-11-07","schemaData":{}})";
+  auto made = ocifake_fuzz::run(s, create_schema);
+  OCIFAKE_FUZZ_CHECK(made.status == 200, made.body);
+  const std::string schema_id = made.resource_id;
+  const std::string schema_etag = s.store.lock()->capability_schemas().find(schema_id)->etag;
+  const std::string schema_path = "/20160918/computeImageCapabilitySchemas/" + schema_id;
+  std::string body_text = body;
+  for (auto at = body_text.find("IMAGE_ID"); at != std::string::npos; at = body_text.find("IMAGE_ID", at))
+    body_text.replace(at, 8, image_id);
 
   detail::api_request req;
   switch (control & 7) {
@@ -51,23 +70,36 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       req = ocifake_fuzz::request("AddImageShapeCompatibilityEntry", "PUT", image_path + "/shapes/VM.Standard.E4.Flex");
       req.params.push_back("VM.Standard.E4.Flex");
       break;
+    case 5:
+      req = ocifake_fuzz::request("CreateComputeImageCapabilitySchema", "POST",
+                                  "/20160918/computeImageCapabilitySchemas");
+      break;
+    case 6: req = ocifake_fuzz::request("UpdateComputeImageCapabilitySchema", "PUT", schema_path); break;
+    case 7:
+      req = ocifake_fuzz::request("ChangeComputeImageCapabilitySchemaCompartment", "POST",
+                                  schema_path + "/actions/changeCompartment");
+      break;
     default: req = ocifake_fuzz::request("CreateImage", "POST", "/20160918/images"); break;
   }
-  if (req.operation != "CreateImage") req.params.insert(req.params.begin(), image_id);
-  req.body = body;
+  const bool on_schema = (control & 7) >= 6;
+  if (on_schema)
+    req.params.insert(req.params.begin(), schema_id);
+  else if (req.operation != "CreateImage" && req.operation != "CreateComputeImageCapabilitySchema")
+    req.params.insert(req.params.begin(), image_id);
+  req.body = body_text;
   if (control & 8) req.headers.emplace("opc-retry-token", "fuzz-token");
-  if (control & 16) req.headers.emplace("if-match", image.etag);
+  if (control & 16) req.headers.emplace("if-match", on_schema ? schema_etag : image.etag);
   if (control & 32) req.headers.emplace("if-match", "0000");
 
   const std::string before = snapshot(s);
   auto first = ocifake_fuzz::run(s, req);
-  check_answer(first, body);
+  check_answer(first, body_text);
   if (first.status >= 400) OCIFAKE_FUZZ_CHECK(snapshot(s) == before, "a refused request changed the state: " + body);
 
   if (req.header("opc-retry-token") && detail::find_operation(req.operation)->retry_token) {
     const std::string middle = snapshot(s);
     auto again = ocifake_fuzz::run(s, req);
-    check_answer(again, body);
+    check_answer(again, body_text);
     OCIFAKE_FUZZ_CHECK(snapshot(s) == middle, "a retried request changed the state again: " + body);
     if (first.status < 300) {
       OCIFAKE_FUZZ_CHECK(again.replayed && again.status == first.status && again.body == first.body,

@@ -132,13 +132,33 @@ const ocifake::fault_status& status_of(const std::vector<ocifake::fault_status>&
 
 }  // namespace
 
-TEST_CASE("operation_names lists the fifteen operations the fake serves", "[faults]") {
+TEST_CASE("operation_names lists the twenty-five operations the fake serves", "[faults]") {
   const auto& names = ocifake::operation_names();
-  CHECK(names == std::vector<std::string>{"CreateImage", "GetImage", "ListImages", "UpdateImage", "DeleteImage",
-                                          "ExportImage", "ChangeImageCompartment", "ListImageShapeCompatibilityEntries",
-                                          "GetImageShapeCompatibilityEntry", "AddImageShapeCompatibilityEntry",
-                                          "RemoveImageShapeCompatibilityEntry", "GetWorkRequest", "ListWorkRequests",
-                                          "ListWorkRequestErrors", "ListWorkRequestLogs"});
+  CHECK(names == std::vector<std::string>{"CreateImage",
+                                          "GetImage",
+                                          "ListImages",
+                                          "UpdateImage",
+                                          "DeleteImage",
+                                          "ExportImage",
+                                          "ChangeImageCompartment",
+                                          "ListImageShapeCompatibilityEntries",
+                                          "GetImageShapeCompatibilityEntry",
+                                          "AddImageShapeCompatibilityEntry",
+                                          "RemoveImageShapeCompatibilityEntry",
+                                          "GetWorkRequest",
+                                          "ListWorkRequests",
+                                          "ListWorkRequestErrors",
+                                          "ListWorkRequestLogs",
+                                          "CreateComputeImageCapabilitySchema",
+                                          "GetComputeImageCapabilitySchema",
+                                          "ListComputeImageCapabilitySchemas",
+                                          "UpdateComputeImageCapabilitySchema",
+                                          "DeleteComputeImageCapabilitySchema",
+                                          "ChangeComputeImageCapabilitySchemaCompartment",
+                                          "GetComputeGlobalImageCapabilitySchema",
+                                          "ListComputeGlobalImageCapabilitySchemas",
+                                          "GetComputeGlobalImageCapabilitySchemaVersion",
+                                          "ListComputeGlobalImageCapabilitySchemaVersions"});
 }
 
 TEST_CASE("Actions and timings print as the rule JSON spells them", "[faults]") {
