@@ -49,8 +49,8 @@ constexpr int first_year = 1970, last_year = 2199;
 // values). An invalid escape is kept as it is and makes ok false.
 std::string percent_decode(std::string_view s, bool& ok, bool plus_is_space = false);
 // A query string as every OCI client sends it: '&'-separated pairs, form-decoded: '+' is a space
-// (the Python, Go and Java SDKs, the CLI and Terraform send a space so), %2B a plus, %20 a space
-// (the TypeScript SDK). Empty pairs are skipped. False at the first pair with an invalid escape, whose key (decoded as
+// (the Python and Go SDKs, the CLI and Terraform send a space so), %2B a plus, %20 a space (the
+// Java and TypeScript SDKs). Empty pairs are skipped. False at the first pair with an invalid escape, whose key (decoded as
 // far as it goes) is left in `bad_key` and the pair as it came in `bad_pair`, when given.
 bool parse_query(std::string_view raw, std::multimap<std::string, std::string>& out, std::string& bad_key,
                  std::string* bad_pair = nullptr);
