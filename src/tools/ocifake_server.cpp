@@ -42,6 +42,9 @@ options:
   --dialect oci|pca       the cloud faked: public OCI (default) or Private Cloud Appliance
                           (the enums and fields of PCA's CreateImage); a scenario that names
                           a dialect switches it
+  --platform-images on|off
+                          start with the dialect's catalogue of platform images, listed in
+                          every compartment (default on)
   --clock real|manual     the server's clock (default real); a scenario that names a clock
                           switches it, at start-up and on POST /_ocifake/scenario; a manual
                           clock moves only by POST /_ocifake/clock/advance
@@ -96,6 +99,7 @@ std::size_t choice(const std::string& flag, const std::string& text, std::span<c
 
 constexpr std::string_view clock_modes[] = {"real", "manual"};
 constexpr std::string_view dialects[] = {"oci", "pca"};
+constexpr std::string_view on_off[] = {"on", "off"};
 constexpr std::string_view log_formats[] = {"text", "json"};
 
 // One row per flag: its name, whether a value follows it (as the next argument or after '='), and
@@ -119,6 +123,7 @@ constexpr flag_row flags[] = {
      [](cli& c, arg f, arg v) {
        c.options.dialect = choice(f, v, dialects) == 1 ? ocifake::dialect::pca : ocifake::dialect::oci;
      }},
+    {"--platform-images", true, [](cli& c, arg f, arg v) { c.options.platform_images = choice(f, v, on_off) == 0; }},
     {"--seed", true, [](cli& c, arg f, arg v) { c.options.seed = number<std::uint64_t>(f, v, UINT64_MAX); }},
     {"--verify-signatures", false, [](cli& c, arg, arg) { c.options.verify_signatures = true; }},
     {"--public-key", true, [](cli& c, arg, arg v) { c.key_files.push_back(v); }},

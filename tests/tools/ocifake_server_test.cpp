@@ -287,6 +287,7 @@ TEST_CASE("ocifake-server: a mistyped flag or value is refused with the closest 
            {{"--log-format=jsno"}, R"(--log-format takes text or json, not 'jsno' (did you mean "json"?))"},
            {{"--clock", "fast"}, "--clock takes real or manual, not 'fast'\n"},
            {{"--dialect", "PCA"}, R"(--dialect takes oci or pca, not 'PCA' (did you mean "pca"?))"},
+           {{"--platform-images", "offf"}, R"(--platform-images takes on or off, not 'offf' (did you mean "off"?))"},
            {{"-x"}, "unknown option '-x'\n"}}) {
     INFO(m.args[0]);
     auto r = run(m.args);
@@ -308,8 +309,15 @@ TEST_CASE("ocifake-server: each flag takes its value after a space or an equals 
   REQUIRE(state);
   CHECK_THAT(state->body, catch_compat::Contains(R"("clock": "manual")"));
   CHECK_THAT(state->body, catch_compat::Contains(R"("dialect": "pca")"));
+  CHECK_THAT(state->body, catch_compat::Contains(R"("platformImages": true)"));
   server.signal(SIGTERM);
   CHECK(server.wait() == 0);
+  child bare({"--quiet", "--platform-images", "off"});
+  state = client_for(bare.endpoint()).Get("/_ocifake/state");
+  REQUIRE(state);
+  CHECK_THAT(state->body, catch_compat::Contains(R"("platformImages": false)"));
+  bare.signal(SIGTERM);
+  CHECK(bare.wait() == 0);
 }
 
 TEST_CASE("ocifake-server: a host that is not loopback needs --allow-remote, and that needs --admin-token", "[tools]") {
