@@ -30,11 +30,19 @@ api_response list_image_shape_compatibility_entries(resources&, const api_reques
 api_response get_image_shape_compatibility_entry(resources&, const api_request&);
 api_response add_image_shape_compatibility_entry(resources&, const api_request&);
 api_response remove_image_shape_compatibility_entry(resources&, const api_request&);
+// instances.cpp
+api_response get_instance(resources&, const api_request&);
+api_response list_instances(resources&, const api_request&);
+api_response instance_action(resources&, const api_request&);
+api_response terminate_instance(resources&, const api_request&);
 // work_requests.cpp
 api_response get_work_request(resources&, const api_request&);
 api_response list_work_requests(resources&, const api_request&);
 api_response list_work_request_errors(resources&, const api_request&);
 api_response list_work_request_logs(resources&, const api_request&);
+
+// An instance as GetInstance answers it.
+boost::json::object instance_api_json(const resources& s, const instance_record& inst);
 
 // Shared by the operation files.
 api_response json_answer(const boost::json::value& v, int status = 200);

@@ -132,12 +132,13 @@ const ocifake::fault_status& status_of(const std::vector<ocifake::fault_status>&
 
 }  // namespace
 
-TEST_CASE("operation_names lists the fifteen operations the fake serves", "[faults]") {
+TEST_CASE("operation_names lists the nineteen operations the fake serves", "[faults]") {
   const auto& names = ocifake::operation_names();
   CHECK(names == std::vector<std::string>{"CreateImage", "GetImage", "ListImages", "UpdateImage", "DeleteImage",
                                           "ExportImage", "ChangeImageCompartment", "ListImageShapeCompatibilityEntries",
                                           "GetImageShapeCompatibilityEntry", "AddImageShapeCompatibilityEntry",
-                                          "RemoveImageShapeCompatibilityEntry", "GetWorkRequest", "ListWorkRequests",
+                                          "RemoveImageShapeCompatibilityEntry", "GetInstance", "ListInstances",
+                                          "InstanceAction", "TerminateInstance", "GetWorkRequest", "ListWorkRequests",
                                           "ListWorkRequestErrors", "ListWorkRequestLogs"});
 }
 
