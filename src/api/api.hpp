@@ -41,11 +41,19 @@ api_response get_compute_global_image_capability_schema(resources&, const api_re
 api_response list_compute_global_image_capability_schemas(resources&, const api_request&);
 api_response get_compute_global_image_capability_schema_version(resources&, const api_request&);
 api_response list_compute_global_image_capability_schema_versions(resources&, const api_request&);
+// instances.cpp
+api_response get_instance(resources&, const api_request&);
+api_response list_instances(resources&, const api_request&);
+api_response instance_action(resources&, const api_request&);
+api_response terminate_instance(resources&, const api_request&);
 // work_requests.cpp
 api_response get_work_request(resources&, const api_request&);
 api_response list_work_requests(resources&, const api_request&);
 api_response list_work_request_errors(resources&, const api_request&);
 api_response list_work_request_logs(resources&, const api_request&);
+
+// An instance as GetInstance answers it.
+boost::json::object instance_api_json(const resources& s, const instance_record& inst);
 
 // Shared by the operation files.
 api_response json_answer(const boost::json::value& v, int status = 200);

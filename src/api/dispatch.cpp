@@ -56,10 +56,21 @@ std::optional<json::value> parse_any(const std::string& body) {
   return v;
 }
 
-// The same request, by the behaviour table's definition: same operation, same path, bodies
+// The path with its query (InstanceAction's action is in the query): what "the same request" names.
+std::string target_of(const api_request& req) {
+  std::string t = req.path;
+  char sep = '?';
+  for (const auto& [k, v] : req.query) {
+    t += sep + k + "=" + v;
+    sep = '&';
+  }
+  return t;
+}
+
+// The same request, by the behaviour table's definition: same operation, same path and query, bodies
 // equal as parsed JSON (key order and spacing do not matter).
 bool same_request(const retry_entry& e, const api_request& req) {
-  if (e.operation != req.operation || e.target != req.path) return false;
+  if (e.operation != req.operation || e.target != target_of(req)) return false;
   // The same text is the same request, even when its parsed form is not equal to itself (Boost.JSON
   // reads a number such as 0e858 as NaN).
   if (e.raw_body == req.body) return true;
@@ -72,7 +83,7 @@ api_response replay(const retry_entry& e, resources& r, const api_request& req, 
     throw api_error{409, "Conflict",
                     "opc-retry-token " + token + " was already used for a different request (" + e.operation + " " +
                         e.target + ")"};
-  if (!e.response.resource_id.empty()) {
+  if (!e.response.resource_id.empty() && !r.find_instance(e.response.resource_id)) {
     const auto& id = e.response.resource_id;
     auto* img = r.find_image(id);
     auto* schema = img ? nullptr : r.capability_schemas().find(id);
@@ -99,7 +110,7 @@ api_response with_retry_token(store& s, retry_store& retries, const operation& o
   if (const auto* e = cache->find(token, r->now())) return replay(*e, *r, req, token);
   api_response answer = op.handler(*r, req);
   if (answer.status >= 200 && answer.status < 300)
-    cache->remember(token, retry_entry{req.operation, req.path, parse_any(req.body), req.body, answer, r->now()});
+    cache->remember(token, retry_entry{req.operation, target_of(req), parse_any(req.body), req.body, answer, r->now()});
   return answer;
 }
 

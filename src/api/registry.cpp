@@ -18,6 +18,7 @@ constexpr auto work_request = path_resource::work_request;
 constexpr auto none = path_resource::none;
 constexpr auto schema = path_resource::capability_schema;
 constexpr auto global = path_resource::global_capability_schema;
+constexpr auto instance = path_resource::instance;
 
 // clang-format off
 //  name                                  method    path                                       handler                                  changes retry  resource
@@ -33,6 +34,10 @@ const operation table[] = {
     {"GetImageShapeCompatibilityEntry",    "GET",    "/images/{imageId}/shapes/{shapeName}",    get_image_shape_compatibility_entry,     false, false, image},
     {"AddImageShapeCompatibilityEntry",    "PUT",    "/images/{imageId}/shapes/{shapeName}",    add_image_shape_compatibility_entry,     true,  false, image},
     {"RemoveImageShapeCompatibilityEntry", "DELETE", "/images/{imageId}/shapes/{shapeName}",    remove_image_shape_compatibility_entry,  true,  false, image},
+    {"GetInstance",                        "GET",    "/instances/{instanceId}",                 get_instance,                            false, false, instance},
+    {"ListInstances",                      "GET",    "/instances",                              list_instances,                          false, false, none},
+    {"InstanceAction",                     "POST",   "/instances/{instanceId}",                 instance_action,                         true,  true,  instance},
+    {"TerminateInstance",                  "DELETE", "/instances/{instanceId}",                 terminate_instance,                      true,  false, instance},
     {"GetWorkRequest",                     "GET",    "/workRequests/{workRequestId}",           get_work_request,                        false, false, work_request},
     {"ListWorkRequests",                   "GET",    "/workRequests",                           list_work_requests,                      false, false, none},
     {"ListWorkRequestErrors",              "GET",    "/workRequests/{workRequestId}/errors",    list_work_request_errors,                false, false, work_request},

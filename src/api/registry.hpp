@@ -15,7 +15,7 @@ class resources;
 using operation_fn = api_response (*)(resources&, const api_request&);
 
 // What a path's first parameter names: the resource a fault rule's `resource` matches.
-enum class path_resource { none, image, work_request, capability_schema, global_capability_schema };
+enum class path_resource { none, image, work_request, instance, capability_schema, global_capability_schema };
 
 struct operation {
   std::string_view name;    // "GetImage", as OCI's API reference spells it

@@ -1,4 +1,4 @@
-// The image and work-request machines as Boost.MSM state machines (functor front-end). This is the only
+// The image, work-request and instance machines as Boost.MSM state machines (functor front-end). This is the only
 // translation unit that includes MSM, so its compile cost is paid once; the facade in machines.hpp is all the
 // rest of the library sees.
 //
@@ -205,6 +205,89 @@ struct work_request_def : machine_def<work_request_def> {
 
 using work_request_sm = msm::back::state_machine<work_request_def>;
 
+// ---------------------------------------------------------------------------------------------------------
+// Instances
+
+// CREATING_IMAGE is two MSM states, one per state it can return to; both read as CREATING_IMAGE.
+template <instance_state Before>
+struct imaging_from : msm::front::state<> {
+  static constexpr auto value = instance_state::creating_image;
+};
+template <instance_state Before>
+struct enter_imaging {};
+
+struct instance_def : machine_def<instance_def> {
+  using running = state_of<instance_state::running>;
+  using stopping = state_of<instance_state::stopping>;
+  using stopped = state_of<instance_state::stopped>;
+  using starting = state_of<instance_state::starting>;
+  using terminating = state_of<instance_state::terminating>;
+  using terminated = state_of<instance_state::terminated>;
+  using imaging_running = imaging_from<instance_state::running>;
+  using imaging_stopped = imaging_from<instance_state::stopped>;
+  using states =
+      type_list<running, stopping, stopped, starting, terminating, terminated, imaging_running, imaging_stopped>;
+
+  struct stop_requested {};
+  struct reset_requested {};
+  struct stop_done {};
+  struct resumed {};
+  struct start_requested {};
+  struct started {};
+  struct start_failed {};
+  struct terminate_requested {};
+  struct termination_done {};
+  struct image_requested {};
+  struct image_done {};
+
+  // clang-format off
+  struct transition_table
+      : mpl::vector29<
+            //    Source           Event                          Target
+            //  +----------------+------------------------------+-----------------+
+            Row < unborn         , enter<running::value>        , running         >,
+            Row < unborn         , enter<stopping::value>       , stopping        >,
+            Row < unborn         , enter<stopped::value>        , stopped         >,
+            Row < unborn         , enter<starting::value>       , starting        >,
+            Row < unborn         , enter<terminating::value>    , terminating     >,
+            Row < unborn         , enter<terminated::value>     , terminated      >,
+            Row < unborn         , enter_imaging<instance_state::running>, imaging_running >,
+            Row < unborn         , enter_imaging<instance_state::stopped>, imaging_stopped >,
+            //  +----------------+------------------------------+-----------------+
+            Row < running        , stop_requested               , stopping        >,
+            Row < running        , reset_requested              , stopping        >,
+            Row < running        , start_requested              , none            >,
+            Row < running        , terminate_requested          , terminating     >,
+            Row < running        , image_requested              , imaging_running >,
+            //  +----------------+------------------------------+-----------------+
+            Row < stopping       , stop_requested               , none            >,
+            Row < stopping       , stop_done                    , stopped         >,
+            Row < stopping       , resumed                      , running         >,
+            Row < stopping       , terminate_requested          , terminating     >,
+            //  +----------------+------------------------------+-----------------+
+            Row < stopped        , stop_requested               , none            >,
+            Row < stopped        , start_requested              , starting        >,
+            Row < stopped        , terminate_requested          , terminating     >,
+            Row < stopped        , image_requested              , imaging_stopped >,
+            //  +----------------+------------------------------+-----------------+
+            Row < starting       , start_requested              , none            >,
+            Row < starting       , started                      , running         >,
+            Row < starting       , start_failed                 , stopped         >,
+            Row < starting       , terminate_requested          , terminating     >,
+            //  +----------------+------------------------------+-----------------+
+            Row < terminating    , terminate_requested          , none            >,
+            Row < terminating    , termination_done             , terminated      >,
+            //  +----------------+------------------------------+-----------------+
+            Row < imaging_running, image_done                   , running         >,
+            Row < imaging_stopped, image_done                   , stopped         >
+            //  +----------------+------------------------------+-----------------+
+            //    terminated accepts nothing.
+            > {};
+  // clang-format on
+};
+
+using instance_sm = msm::back::state_machine<instance_def>;
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------------------
@@ -286,6 +369,56 @@ bool work_request_machine::process(work_request_event e) {
   return false;
 }
 
+struct instance_machine::impl {
+  instance_sm sm;
+};
+
+instance_machine::instance_machine(instance_state initial, instance_state before_image)
+    : impl_(std::make_unique<impl>()) {
+  auto& sm = impl_->sm;
+  if (initial != instance_state::creating_image) {
+    enter_state(sm, initial,
+                type_list<instance_def::running, instance_def::stopping, instance_def::stopped, instance_def::starting,
+                          instance_def::terminating, instance_def::terminated>{});
+    return;
+  }
+  sm.start();
+  if (before_image == instance_state::stopped)
+    apply<enter_imaging<instance_state::stopped>>(sm);
+  else
+    apply<enter_imaging<instance_state::running>>(sm);
+}
+instance_machine::instance_machine(const instance_machine& o) : impl_(std::make_unique<impl>(*o.impl_)) {}
+instance_machine& instance_machine::operator=(const instance_machine& o) {
+  impl_ = std::make_unique<impl>(*o.impl_);
+  return *this;
+}
+instance_machine::instance_machine(instance_machine&&) noexcept = default;
+instance_machine& instance_machine::operator=(instance_machine&&) noexcept = default;
+instance_machine::~instance_machine() = default;
+
+instance_state instance_machine::state() const noexcept { return current(impl_->sm, instance_def::states{}); }
+
+bool instance_machine::process(instance_event e) {
+  using E = instance_event;
+  using D = instance_def;
+  auto& sm = impl_->sm;
+  switch (e) {
+    case E::stop_requested: return apply<D::stop_requested>(sm);
+    case E::reset_requested: return apply<D::reset_requested>(sm);
+    case E::stopped: return apply<D::stop_done>(sm);
+    case E::resumed: return apply<D::resumed>(sm);
+    case E::start_requested: return apply<D::start_requested>(sm);
+    case E::started: return apply<D::started>(sm);
+    case E::start_failed: return apply<D::start_failed>(sm);
+    case E::terminate_requested: return apply<D::terminate_requested>(sm);
+    case E::terminated: return apply<D::termination_done>(sm);
+    case E::image_requested: return apply<D::image_requested>(sm);
+    case E::image_done: return apply<D::image_done>(sm);
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Names
 
@@ -313,6 +446,23 @@ const char* to_string(work_request_state s) noexcept {
   return "UNKNOWN";
 }
 
+const char* to_string(instance_state s) noexcept {
+  switch (s) {
+    case instance_state::running: return "RUNNING";
+    case instance_state::stopping: return "STOPPING";
+    case instance_state::stopped: return "STOPPED";
+    case instance_state::starting: return "STARTING";
+    case instance_state::creating_image: return "CREATING_IMAGE";
+    case instance_state::terminating: return "TERMINATING";
+    case instance_state::terminated: return "TERMINATED";
+  }
+  return "UNKNOWN";
+}
+
+const char* instance_state_names() noexcept {
+  return "RUNNING, STOPPING, STOPPED, STARTING, CREATING_IMAGE, TERMINATING, TERMINATED";
+}
+
 namespace {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -332,6 +482,13 @@ std::optional<image_state> parse_image_state(std::string_view s) noexcept {
 std::optional<work_request_state> parse_work_request_state(std::string_view s) noexcept {
   for (auto v : {work_request_state::accepted, work_request_state::in_progress, work_request_state::succeeded,
                  work_request_state::failed, work_request_state::canceling, work_request_state::canceled})
+    if (iequals(s, to_string(v))) return v;
+  return std::nullopt;
+}
+
+std::optional<instance_state> parse_instance_state(std::string_view s) noexcept {
+  for (auto v : {instance_state::running, instance_state::stopping, instance_state::stopped, instance_state::starting,
+                 instance_state::creating_image, instance_state::terminating, instance_state::terminated})
     if (iequals(s, to_string(v))) return v;
   return std::nullopt;
 }

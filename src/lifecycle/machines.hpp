@@ -1,5 +1,5 @@
 #pragma once
-// The image and work-request state machines, behind a plain facade so that Boost.MSM stays in
+// The image, work-request and instance state machines, behind a plain facade so that Boost.MSM stays in
 // machines.cpp (its compile time is high). Not thread-safe: the store calls them under its lock.
 
 #include <cstdint>
@@ -36,6 +36,33 @@ enum class work_request_event : std::uint8_t {
   fail,      // ACCEPTED | IN_PROGRESS -> FAILED
   cancel,    // ACCEPTED | IN_PROGRESS -> CANCELING
   canceled,  // CANCELING -> CANCELED
+};
+
+enum class instance_state : std::uint8_t {
+  running,
+  stopping,
+  stopped,
+  starting,
+  creating_image,
+  terminating,
+  terminated
+};
+
+// Events are what happens to an instance: the actions asked for, the ends of its phases, and an image of
+// it being made. A STOP of an instance already STOPPING or STOPPED (and a START of one STARTING or
+// RUNNING, a terminate of one TERMINATING) is accepted and changes nothing, as the real service answers.
+enum class instance_event : std::uint8_t {
+  stop_requested,       // RUNNING -> STOPPING (STOP, SOFTSTOP); STOPPING, STOPPED: unchanged
+  reset_requested,      // RUNNING -> STOPPING (RESET, SOFTRESET: the phase ends RUNNING again)
+  stopped,              // STOPPING -> STOPPED
+  resumed,              // STOPPING -> RUNNING (a reset done, or a stop that failed)
+  start_requested,      // STOPPED -> STARTING; STARTING, RUNNING: unchanged
+  started,              // STARTING -> RUNNING
+  start_failed,         // STARTING -> STOPPED
+  terminate_requested,  // RUNNING | STOPPING | STOPPED | STARTING -> TERMINATING; TERMINATING: unchanged
+  terminated,           // TERMINATING -> TERMINATED
+  image_requested,      // RUNNING | STOPPED -> CREATING_IMAGE
+  image_done,           // CREATING_IMAGE -> the state it was in before (RUNNING or STOPPED)
 };
 
 // One image's machine. process() answers false, leaving the state as it was, for an event the
@@ -75,11 +102,34 @@ private:
   std::unique_ptr<impl> impl_;
 };
 
-// OCI spellings ("PROVISIONING", "IN_PROGRESS").
+// One instance's machine. CREATING_IMAGE remembers the state it was entered from and image_done returns
+// there; an instance constructed CREATING_IMAGE returns to `before_image` (RUNNING unless STOPPED).
+class instance_machine {
+public:
+  explicit instance_machine(instance_state initial, instance_state before_image = instance_state::running);
+  instance_machine(const instance_machine&);
+  instance_machine& operator=(const instance_machine&);
+  instance_machine(instance_machine&&) noexcept;
+  instance_machine& operator=(instance_machine&&) noexcept;
+  ~instance_machine();
+
+  instance_state state() const noexcept;
+  bool process(instance_event e);
+
+private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+// OCI spellings ("PROVISIONING", "IN_PROGRESS", "CREATING_IMAGE").
 const char* to_string(image_state s) noexcept;
 const char* to_string(work_request_state s) noexcept;
+const char* to_string(instance_state s) noexcept;
 // Case-insensitive, as ListImages' lifecycleState filter is.
 std::optional<image_state> parse_image_state(std::string_view s) noexcept;
 std::optional<work_request_state> parse_work_request_state(std::string_view s) noexcept;
+std::optional<instance_state> parse_instance_state(std::string_view s) noexcept;
+// "RUNNING, STOPPING, ...": the accepted values, for the messages that refuse one.
+const char* instance_state_names() noexcept;
 
 }  // namespace ocifake::detail

@@ -49,4 +49,10 @@ void catch_up_all(resources& r);  // after the clock moves
 // A new progression for an image's phase; the phase in progress takes it at once.
 void set_progress_for(resources& r, image_record& img, phase p, progress how);
 
+// An instance's STOP, SOFTSTOP, START, RESET, SOFTRESET or TERMINATE, once its machine has taken the
+// request (instance_progression.cpp); catch_up lets it end as its progression says. `counted`: GetInstance
+// and changes refused because the instance is still in a phase.
+void start_action(resources& r, instance_record& inst, std::string action);
+void catch_up(resources& r, instance_record& inst, bool counted);
+
 }  // namespace ocifake::detail

@@ -1,5 +1,7 @@
 #include "store/store.hpp"
 
+#include <cctype>
+
 #include "store/platform.hpp"
 
 #include <algorithm>
@@ -148,6 +150,9 @@ const instance_record& resources::add_instance(const ocifake::instance_spec& spe
       r.image_id = base->id;
   if (spec.boot_volume_size_in_mbs) r.boot_volume_size_in_mbs = *spec.boot_volume_size_in_mbs;
   r.data_volumes = spec.data_volumes;
+  r.availability_domain = default_availability_domain(region_);
+  r.time_created = now();
+  touch(r);
   auto id = r.id;
   return instances_.insert_or_assign(id, std::move(r)).first->second;
 }
@@ -155,6 +160,33 @@ const instance_record& resources::add_instance(const ocifake::instance_spec& spe
 const instance_record* resources::find_instance(const std::string& id) const {
   auto it = instances_.find(id);
   return it == instances_.end() ? nullptr : &it->second;
+}
+
+void resources::touch(instance_record& r) {
+  // 64 hex characters from four FNV-1a hashes of (id, change count, lane).
+  static constexpr char hex[] = "0123456789abcdef";
+  ++r.changes;
+  std::string text = r.id + "\n" + std::to_string(r.changes);
+  std::string out;
+  for (std::uint64_t lane = 0; lane < 4; ++lane) {
+    std::uint64_t h = 14695981039346656037ull ^ lane;
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+    for (int i = 0; i < 16; ++i, h >>= 4) out += hex[h & 15];
+  }
+  r.etag = std::move(out);
+}
+
+instance_record* resources::find_instance(const std::string& id) {
+  auto it = instances_.find(id);
+  return it == instances_.end() ? nullptr : &it->second;
+}
+
+std::string default_availability_domain(const std::string& region) {
+  // The real names carry a tenancy-specific prefix and the region's airport code ("Uocm:PHX-AD-1").
+  std::string key = region == "us-phoenix-1" ? "PHX" : region == "us-ashburn-1" ? "IAD" : "";
+  if (key.empty())
+    for (char c : region) key += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return "Uocm:" + key + "-AD-1";
 }
 
 std::vector<const instance_record*> resources::instances_in_order() const {

@@ -125,6 +125,23 @@ struct instance_record {
   std::string shape = "VM.Standard.E4.Flex";
   std::int64_t boot_volume_size_in_mbs = 47694;
   std::vector<data_volume> data_volumes;
+  std::string availability_domain;
+  std::string fault_domain = "FAULT-DOMAIN-1";
+  instance_machine machine{instance_state::running};
+  time_point time_created;
+  std::string etag;
+  std::uint64_t changes = 0;  // how many times touch() gave it a new etag
+  // A stop, start, reset or terminate in progress (the instance is STOPPING, STARTING or TERMINATING).
+  struct action_run {
+    std::string action;  // STOP, SOFTSTOP, START, RESET, SOFTRESET or TERMINATE
+    progress how = progress::polls(1);
+    time_point started;
+    unsigned reads = 0;
+  };
+  std::optional<action_run> running;
+  std::string imaging;  // the image being created from it while it is CREATING_IMAGE
+
+  instance_state state() const noexcept { return machine.state(); }
 };
 
 class resources {
@@ -196,6 +213,10 @@ public:
   // architecture (store/platform.hpp), when the catalogue has one.
   const instance_record& add_instance(const ocifake::instance_spec& spec);
   const instance_record* find_instance(const std::string& id) const;
+  instance_record* find_instance(const std::string& id);
+  // A new etag after every change, drawn from the instance's id and a change count rather than the
+  // id generator, so that instances leave the OCIDs of everything else as they were.
+  void touch(instance_record& r);
   std::vector<const instance_record*> instances_in_order() const;  // by OCID
 
   // ---- compartments and objects: once any is registered, they are strict.
@@ -235,6 +256,9 @@ private:
   std::vector<image_record*> by_seq_;  // indexed by seq
   capability_schema_set capability_schemas_;
 };
+
+// The availability domain instances are in unless seeded elsewhere: "Uocm:PHX-AD-1" in us-phoenix-1.
+std::string default_availability_domain(const std::string& region);
 
 // A server's resources behind their lock.
 using store = guarded<resources>;

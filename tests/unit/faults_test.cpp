@@ -132,7 +132,7 @@ const ocifake::fault_status& status_of(const std::vector<ocifake::fault_status>&
 
 }  // namespace
 
-TEST_CASE("operation_names lists the twenty-five operations the fake serves", "[faults]") {
+TEST_CASE("operation_names lists the twenty-nine operations the fake serves", "[faults]") {
   const auto& names = ocifake::operation_names();
   CHECK(names == std::vector<std::string>{"CreateImage",
                                           "GetImage",
@@ -145,6 +145,10 @@ TEST_CASE("operation_names lists the twenty-five operations the fake serves", "[
                                           "GetImageShapeCompatibilityEntry",
                                           "AddImageShapeCompatibilityEntry",
                                           "RemoveImageShapeCompatibilityEntry",
+                                          "GetInstance",
+                                          "ListInstances",
+                                          "InstanceAction",
+                                          "TerminateInstance",
                                           "GetWorkRequest",
                                           "ListWorkRequests",
                                           "ListWorkRequestErrors",

@@ -300,3 +300,145 @@ TEST_CASE("to_string spells states as OCI does", "[lifecycle]") {
   CHECK(std::string(to_string(WS::in_progress)) == "IN_PROGRESS");
   CHECK(std::string(to_string(WS::canceled)) == "CANCELED");
 }
+
+namespace Catch {
+template <>
+struct StringMaker<instance_state> {
+  static std::string convert(instance_state s) { return to_string(s); }
+};
+}  // namespace Catch
+
+namespace {
+
+using NS = instance_state;
+using NE = instance_event;
+
+const char* event_name(instance_event e) {
+  switch (e) {
+    case NE::stop_requested: return "stop_requested";
+    case NE::reset_requested: return "reset_requested";
+    case NE::stopped: return "stopped";
+    case NE::resumed: return "resumed";
+    case NE::start_requested: return "start_requested";
+    case NE::started: return "started";
+    case NE::start_failed: return "start_failed";
+    case NE::terminate_requested: return "terminate_requested";
+    case NE::terminated: return "terminated";
+    case NE::image_requested: return "image_requested";
+    case NE::image_done: return "image_done";
+  }
+  return "?";
+}
+
+const std::vector<NS> all_instance_states{NS::running,        NS::stopping,    NS::stopped,   NS::starting,
+                                          NS::creating_image, NS::terminating, NS::terminated};
+const std::vector<NE> all_instance_events{
+    NE::stop_requested, NE::reset_requested,     NE::stopped,    NE::resumed,         NE::start_requested, NE::started,
+    NE::start_failed,   NE::terminate_requested, NE::terminated, NE::image_requested, NE::image_done};
+
+// Written out from DESIGN.md's instance lifecycle; CREATING_IMAGE here is one entered from RUNNING.
+const std::vector<transition<NS, NE>> instance_transitions{
+    {NS::running, NE::stop_requested, NS::stopping},
+    {NS::running, NE::reset_requested, NS::stopping},
+    {NS::running, NE::start_requested, NS::running},
+    {NS::running, NE::terminate_requested, NS::terminating},
+    {NS::running, NE::image_requested, NS::creating_image},
+
+    {NS::stopping, NE::stop_requested, NS::stopping},
+    {NS::stopping, NE::stopped, NS::stopped},
+    {NS::stopping, NE::resumed, NS::running},
+    {NS::stopping, NE::terminate_requested, NS::terminating},
+
+    {NS::stopped, NE::stop_requested, NS::stopped},
+    {NS::stopped, NE::start_requested, NS::starting},
+    {NS::stopped, NE::terminate_requested, NS::terminating},
+    {NS::stopped, NE::image_requested, NS::creating_image},
+
+    {NS::starting, NE::start_requested, NS::starting},
+    {NS::starting, NE::started, NS::running},
+    {NS::starting, NE::start_failed, NS::stopped},
+    {NS::starting, NE::terminate_requested, NS::terminating},
+
+    {NS::creating_image, NE::image_done, NS::running},
+
+    {NS::terminating, NE::terminate_requested, NS::terminating},
+    {NS::terminating, NE::terminated, NS::terminated},
+};
+
+}  // namespace
+
+TEST_CASE("Instance machine: every state accepts exactly the events the lifecycle allows", "[lifecycle]") {
+  REQUIRE(listed_once(instance_transitions));
+  std::size_t accepted = 0;
+  for (auto from : all_instance_states) {
+    for (auto e : all_instance_events) {
+      INFO("from " << to_string(from) << ", event " << event_name(e));
+      instance_machine m(from);
+      REQUIRE(m.state() == from);
+      const auto want = expected(instance_transitions, from, e);
+      CHECK(m.process(e) == want.has_value());
+      CHECK(m.state() == want.value_or(from));
+      if (want) ++accepted;
+    }
+  }
+  CHECK(accepted == instance_transitions.size());
+}
+
+TEST_CASE("Instance machine: CREATING_IMAGE returns to the state it was entered from", "[lifecycle]") {
+  instance_machine running(NS::running);
+  CHECK(running.process(NE::image_requested));
+  CHECK(running.state() == NS::creating_image);
+  CHECK_FALSE(running.process(NE::image_requested));  // one image at a time
+  CHECK_FALSE(running.process(NE::stop_requested));
+  CHECK_FALSE(running.process(NE::terminate_requested));
+  CHECK(running.process(NE::image_done));
+  CHECK(running.state() == NS::running);
+
+  instance_machine stopped(NS::stopped);
+  CHECK(stopped.process(NE::image_requested));
+  CHECK(stopped.state() == NS::creating_image);
+  instance_machine copy(stopped);
+  CHECK(stopped.process(NE::image_done));
+  CHECK(stopped.state() == NS::stopped);
+  CHECK(copy.state() == NS::creating_image);
+  CHECK(copy.process(NE::image_done));
+  CHECK(copy.state() == NS::stopped);
+
+  instance_machine seeded(NS::creating_image, NS::stopped);
+  CHECK(seeded.state() == NS::creating_image);
+  CHECK(seeded.process(NE::image_done));
+  CHECK(seeded.state() == NS::stopped);
+  instance_machine seeded_running(NS::creating_image);
+  CHECK(seeded_running.process(NE::image_done));
+  CHECK(seeded_running.state() == NS::running);
+}
+
+TEST_CASE("Instance machine: stop, start, reset and terminate run their courses", "[lifecycle]") {
+  instance_machine m(NS::running);
+  CHECK(m.process(NE::reset_requested));
+  CHECK(m.state() == NS::stopping);
+  CHECK(m.process(NE::resumed));
+  CHECK(m.state() == NS::running);
+  CHECK(m.process(NE::stop_requested));
+  CHECK(m.process(NE::stopped));
+  CHECK_FALSE(m.process(NE::reset_requested));
+  CHECK(m.process(NE::start_requested));
+  CHECK(m.process(NE::start_failed));
+  CHECK(m.state() == NS::stopped);
+  CHECK(m.process(NE::start_requested));
+  CHECK(m.process(NE::started));
+  CHECK(m.process(NE::terminate_requested));
+  CHECK(m.process(NE::terminated));
+  CHECK(m.state() == NS::terminated);
+  for (auto e : all_instance_events) CHECK_FALSE(m.process(e));
+  CHECK(m.state() == NS::terminated);
+}
+
+TEST_CASE("parse_instance_state accepts any letter case and nothing but the OCI names", "[lifecycle]") {
+  for (auto s : all_instance_states) CHECK(parse_instance_state(to_string(s)) == s);
+  CHECK(parse_instance_state("creating_image") == NS::creating_image);
+  CHECK(parse_instance_state("Stopped") == NS::stopped);
+  CHECK_FALSE(parse_instance_state("AVAILABLE"));
+  CHECK_FALSE(parse_instance_state("STOPPED "));
+  CHECK(std::string(instance_state_names()).find("CREATING_IMAGE") != std::string::npos);
+}

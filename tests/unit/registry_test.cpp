@@ -82,6 +82,7 @@ TEST_CASE("registry: names are unique, and so are method and path together", "[r
     bool names_work_request = op.path.starts_with("/workRequests/{");
     CHECK((op.resource == path_resource::image) == names_image);
     CHECK((op.resource == path_resource::work_request) == names_work_request);
+    CHECK((op.resource == path_resource::instance) == op.path.starts_with("/instances/{"));
   }
 }
 

@@ -1,0 +1,55 @@
+// How an instance's stop, start, reset and terminate progress: the action starts its run, and reads
+// of the instance (GetInstance, refused changes) let it catch up, as an image's phases do.
+#include "lifecycle/progression.hpp"
+
+namespace ocifake::detail {
+
+namespace {
+
+bool is_stop(const std::string& a) { return a == "STOP" || a == "SOFTSTOP"; }
+bool is_reset(const std::string& a) { return a == "RESET" || a == "SOFTRESET"; }
+
+// The state the run ends in: `ok` false for a failure (a stop or reset that fails leaves the
+// instance RUNNING, a start that fails STOPPED; a termination always completes).
+void finish_action(instance_record& inst, bool ok) {
+  const auto& a = inst.running->action;
+  if (is_stop(a))
+    inst.machine.process(ok ? instance_event::stopped : instance_event::resumed);
+  else if (is_reset(a))
+    inst.machine.process(instance_event::resumed);
+  else if (a == "START")
+    inst.machine.process(ok ? instance_event::started : instance_event::start_failed);
+  else
+    inst.machine.process(instance_event::terminated);
+  inst.running.reset();
+}
+
+}  // namespace
+
+void start_action(resources& r, instance_record& inst, std::string action) {
+  inst.running = instance_record::action_run{std::move(action), progress::polls(1), r.now(), 0};
+}
+
+void catch_up(resources& r, instance_record& inst, bool counted) {
+  if (!inst.running) return;
+  auto& run = *inst.running;
+  switch (run.how.type()) {
+    case progress::kind::immediate: finish_action(inst, true); break;
+    case progress::kind::fail: finish_action(inst, false); break;
+    case progress::kind::never: return;
+    case progress::kind::polls:
+      if (!counted) return;
+      if (++run.reads > run.how.poll_count())
+        finish_action(inst, true);
+      else
+        return;
+      break;
+    case progress::kind::after:
+      if (r.now() - run.started < run.how.duration()) return;
+      finish_action(inst, true);
+      break;
+  }
+  r.touch(inst);
+}
+
+}  // namespace ocifake::detail
