@@ -17,6 +17,7 @@ TEST_CASE_METHOD(ocifake::catch2::fixture, "lifecycle.md: where a progression ap
   fake.lifecycle().set(ocifake::phase::import, ocifake::progress::after(std::chrono::minutes(10)));  // every image from now on
   fake.lifecycle().set_next(ocifake::phase::provision, ocifake::progress::never());                 // the next image only
   fake.lifecycle().set_for(image_id, ocifake::phase::provision, ocifake::progress::immediate());     // one image, now too
+  fake.lifecycle().set_for(instance, ocifake::phase::stop, ocifake::progress::polls(3));             // one instance's stops
   // clang-format on
 
   CHECK(fake.lifecycle().get(ocifake::phase::import) == ocifake::progress::after(std::chrono::minutes(10)));

@@ -99,6 +99,22 @@ api_response replay(const retry_entry& e, resources& r, const api_request& req, 
   return again;
 }
 
+// The handler's answer, an OCI error answer for a refusal, with the changes the lifecycle made on the
+// way (notes: an instance a look at its image released) that the handler did not place itself.
+api_response run(resources& r, const operation& op, const api_request& req) {
+  r.take_notes();  // what reads outside requests (snapshots, clock moves) left
+  api_response answer;
+  try {
+    answer = op.handler(r, req);
+  } catch (const api_error& e) {
+    answer = error_response(e);
+  } catch (const input_error& e) {
+    answer = error_response(to_api_error(e));
+  }
+  for (auto& n : r.take_notes()) answer.changes.push_back(std::move(n));
+  return answer;
+}
+
 api_response with_retry_token(store& s, retry_store& retries, const operation& op, const api_request& req,
                               const std::string& token) {
   if (token.empty() || token.size() > 64)
@@ -108,7 +124,7 @@ api_response with_retry_token(store& s, retry_store& retries, const operation& o
   auto cache = retries.lock();
   auto r = s.lock();
   if (const auto* e = cache->find(token, r->now())) return replay(*e, *r, req, token);
-  api_response answer = op.handler(*r, req);
+  api_response answer = run(*r, op, req);
   if (answer.status >= 200 && answer.status < 300)
     cache->remember(token, retry_entry{req.operation, target_of(req), parse_any(req.body), req.body, answer, r->now()});
   return answer;
@@ -133,7 +149,7 @@ api_response dispatch(store& s, retry_store& retries, const operation& op, api_r
     if (op.retry_token)
       if (auto token = req.header("opc-retry-token")) return with_retry_token(s, retries, op, req, *token);
     auto r = s.lock();
-    return op.handler(*r, req);
+    return run(*r, op, req);
   } catch (const api_error& e) {
     return error_response(e);
   } catch (const input_error& e) {

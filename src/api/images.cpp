@@ -128,6 +128,7 @@ std::optional<image_state> apply_or_look(resources& s, image_record& img, image_
   catch_up(s, img, true);
   if (img.state() == before) return std::nullopt;
   changes.push_back(state_change(img, before));
+  for (auto& n : s.take_notes()) changes.push_back(std::move(n));  // its instance released
   before = img.state();
   if (img.machine.process(e)) return before;
   return std::nullopt;
@@ -176,6 +177,26 @@ create_request read_create_request(const json::object& body, const dialect_rules
     throw invalid_parameter("shouldIncludeDataVolumes", "true is only valid when instanceId is given");
   if (source) c.import = read_image_source(*source);
   return c;
+}
+
+// The instance an image is captured from: RUNNING or STOPPED, else 409 IncorrectState naming its
+// state (a second image of it at once finds it CREATING_IMAGE). Before refusing, the request counts
+// as a look at the phase the instance is in, as every change refused for a phase does; when that
+// look ends the phase, the request goes through.
+instance_record& capturable_instance(resources& s, const std::string& id) {
+  auto* inst = s.find_instance(id);  // capture_instance found it
+  auto capturable = [&] {
+    return inst->state() == instance_state::running || inst->state() == instance_state::stopped;
+  };
+  catch_up(s, *inst, false);
+  if (capturable()) return *inst;
+  catch_up(s, *inst, true);
+  if (capturable()) return *inst;
+  const auto state = inst->state();
+  std::string why = "an image can be created only of a RUNNING or STOPPED instance";
+  if (state == instance_state::creating_image)
+    why = "image " + inst->imaging + " of it is being created; wait until that image is AVAILABLE";
+  throw incorrect_state("instanceId: instance " + id + " is " + to_string(state) + "; " + why);
 }
 
 // An image captured from an instance: PROVISIONING, with the instance's OS and boot volume.
@@ -254,16 +275,24 @@ api_response create_image(resources& s, const api_request& req) {
     img.launch_options = default_launch_options(img.launch_mode);
   }
 
+  // The request is good; the instance may still be busy.
+  instance_record* source = c.instance_id ? &capturable_instance(s, *c.instance_id) : nullptr;
   const phase p = c.instance_id ? phase::provision : phase::import;
   auto& stored = s.add_image(std::move(img));
   auto wr_id = start_phase(s, stored, p);
+  const auto source_before = source ? source->state() : instance_state::running;
+  if (source) hold_for_image(s, *source, stored);
 
   api_response r = image_answer(s, stored);
   r.headers.emplace_back("etag", stored.etag);
   r.headers.emplace_back("opc-work-request-id", wr_id);
   r.resource_id = stored.id;
+  r.changes = s.take_notes();  // the instance an earlier image held, released by this request's look
   r.changes.push_back("image " + stored.id + " created (" + to_string(stored.state()) + ")");
   r.changes.push_back("work request " + wr_id + " accepted (" + info(p).operation_type + ")");
+  if (source)
+    r.changes.push_back("instance " + source->id + " " + to_string(source_before) + " -> " +
+                        to_string(source->state()) + " (image " + stored.id + ")");
   return r;
 }
 
@@ -274,6 +303,7 @@ api_response get_image(resources& s, const api_request& req) {
   api_response r = image_answer(s, img);
   r.headers.emplace_back("etag", img.etag);
   if (img.state() != before) r.changes.push_back(state_change(img, before));
+  for (auto& n : s.take_notes()) r.changes.push_back(std::move(n));  // its instance released
   return r;
 }
 

@@ -104,13 +104,21 @@ api_response instance_answer(const resources& s, const instance_record& inst) {
   return r;
 }
 
-// Applies `e`; when the machine refuses it, the refusal counts as a look (so a client retrying on
-// IncorrectState sees a phase end) and is 409 IncorrectState naming the state.
-void apply(resources& s, instance_record& inst, instance_event e, const std::string& what, const std::string& rule) {
+// Applies `e`; when the machine refuses it, the request counts as a look at the phase in progress (so
+// a client retrying on IncorrectState sees the phase end), and when that look ends the phase, `e` is
+// tried again in the new state, as images do. Else 409 IncorrectState naming the state. Returns the
+// state `e` was applied in.
+instance_state apply(resources& s, instance_record& inst, instance_event e, const std::string& what,
+                     const std::string& rule) {
   const auto before = inst.state();
-  if (inst.machine.process(e)) return;
+  if (inst.machine.process(e)) return before;
   catch_up(s, inst, true);
-  throw incorrect_state("instance " + inst.id + " is " + to_string(before) + " and cannot " + what + "; " + rule);
+  if (inst.state() != before) {
+    if (before != instance_state::creating_image) s.note(state_change(inst, before));
+    const auto now = inst.state();
+    if (inst.machine.process(e)) return now;
+  }
+  throw incorrect_state("instance " + inst.id + " is " + to_string(inst.state()) + " and cannot " + what + "; " + rule);
 }
 
 constexpr const char* action_names = "STOP, START, SOFTSTOP, RESET, SOFTRESET";
@@ -122,7 +130,8 @@ api_response get_instance(resources& s, const api_request& req) {
   auto before = inst.state();
   catch_up(s, inst, true);
   api_response r = instance_answer(s, inst);
-  if (inst.state() != before) r.changes.push_back(state_change(inst, before));
+  if (inst.state() != before && before != instance_state::creating_image)  // that change is a note
+    r.changes.push_back(state_change(inst, before));
   return r;
 }
 
@@ -195,7 +204,8 @@ api_response list_instances(resources& s, const api_request& req) {
     if (availability_domain && inst->availability_domain != *availability_domain) continue;
     auto before = inst->state();
     catch_up(s, *inst, false);
-    if (inst->state() != before) changes.push_back(state_change(*inst, before));
+    if (inst->state() != before && before != instance_state::creating_image)
+      changes.push_back(state_change(*inst, before));
     if (state && inst->state() != *state) continue;
     std::pair<std::string, std::string> key{key_of(inst), inst->id};
     if (after && (descending ? !(key < *after) : !(*after < key))) continue;
@@ -222,19 +232,20 @@ api_response instance_action(resources& s, const api_request& req) {
     throw invalid_parameter("action", "'" + *action + "' is not one of " + action_names);
   auto& inst = require_live_instance(s, req.params.at(0));
   check_if_match(req, inst);
-  const auto before = inst.state();
+  instance_state before;
   if (a == "START")
-    apply(s, inst, instance_event::start_requested, "be started", "an instance starts from STOPPED");
+    before = apply(s, inst, instance_event::start_requested, "be started", "an instance starts from STOPPED");
   else if (a == "RESET" || a == "SOFTRESET")
-    apply(s, inst, instance_event::reset_requested, "be reset", "only a RUNNING instance can be reset");
+    before = apply(s, inst, instance_event::reset_requested, "be reset", "only a RUNNING instance can be reset");
   else
-    apply(s, inst, instance_event::stop_requested, "be stopped", "an instance stops from RUNNING");
+    before = apply(s, inst, instance_event::stop_requested, "be stopped", "an instance stops from RUNNING");
 
   api_response r;
   if (inst.state() != before) {
     start_action(s, inst, *action);
     s.touch(inst);
     r = instance_answer(s, inst);
+    r.changes = s.take_notes();  // the phase this request's look ended
     r.changes.push_back(state_change(inst, before) + " (" + *action + ")");
   } else {
     r = instance_answer(s, inst);
@@ -246,15 +257,15 @@ api_response instance_action(resources& s, const api_request& req) {
 api_response terminate_instance(resources& s, const api_request& req) {
   auto& inst = require_live_instance(s, req.params.at(0));
   check_if_match(req, inst);
-  const auto before = inst.state();
-  apply(s, inst, instance_event::terminate_requested, "be terminated",
-        "wait until the image being created from it is done");
+  const auto before = apply(s, inst, instance_event::terminate_requested, "be terminated",
+                            "wait until the image being created from it is done");
   api_response r;
   r.status = 204;
   r.resource_id = inst.id;
   if (inst.state() != before) {
     start_action(s, inst, "TERMINATE");
     s.touch(inst);
+    r.changes = s.take_notes();  // the phase this request's look ended
     r.changes.push_back(state_change(inst, before) + " (termination requested)");
   }
   return r;

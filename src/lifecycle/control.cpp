@@ -13,10 +13,16 @@ void lifecycle_control::set(phase p, progress how) { store_->lock()->lifecycle()
 
 progress lifecycle_control::get(phase p) const { return store_->lock()->lifecycle().default_for(p); }
 
-void lifecycle_control::set_for(const std::string& image_id, phase p, progress how) {
+void lifecycle_control::set_for(const std::string& resource_id, phase p, progress how) {
   auto r = store_->lock();
-  auto* img = r->find_image(image_id);
-  if (!img) throw usage_error("lifecycle().set_for: no image " + image_id);
+  if (detail::is_instance_phase(p)) {
+    auto* inst = r->find_instance(resource_id);
+    if (!inst) throw usage_error("lifecycle().set_for: no instance " + resource_id);
+    detail::set_progress_for(*r, *inst, p, std::move(how));
+    return;
+  }
+  auto* img = r->find_image(resource_id);
+  if (!img) throw usage_error("lifecycle().set_for: no image " + resource_id);
   detail::set_progress_for(*r, *img, p, std::move(how));
 }
 

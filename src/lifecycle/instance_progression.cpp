@@ -1,5 +1,6 @@
 // How an instance's stop, start, reset and terminate progress: the action starts its run, and reads
-// of the instance (GetInstance, refused changes) let it catch up, as an image's phases do.
+// of the instance (GetInstance, refused changes) let it catch up, as an image's phases do. While an
+// image of it is made, the instance follows that image's provision phase (progression.cpp ends it).
 #include "lifecycle/progression.hpp"
 
 namespace ocifake::detail {
@@ -26,11 +27,29 @@ void finish_action(instance_record& inst, bool ok) {
 
 }  // namespace
 
+phase phase_of_action(const std::string& action) {
+  if (action == "START") return phase::start;
+  if (action == "TERMINATE") return phase::terminate;
+  return phase::stop;
+}
+
 void start_action(resources& r, instance_record& inst, std::string action) {
-  inst.running = instance_record::action_run{std::move(action), progress::polls(1), r.now(), 0};
+  auto how = progress_for(r, inst.id, phase_of_action(action));
+  inst.running = instance_record::action_run{std::move(action), std::move(how), r.now(), 0};
+}
+
+void hold_for_image(resources& r, instance_record& inst, image_record& img) {
+  inst.machine.process(instance_event::image_requested);
+  inst.imaging = img.id;
+  img.source_instance_id = inst.id;
+  r.touch(inst);
 }
 
 void catch_up(resources& r, instance_record& inst, bool counted) {
+  if (inst.state() == instance_state::creating_image) {
+    if (auto* img = r.find_image(inst.imaging)) catch_up(r, *img, counted);
+    return;
+  }
   if (!inst.running) return;
   auto& run = *inst.running;
   switch (run.how.type()) {
@@ -50,6 +69,14 @@ void catch_up(resources& r, instance_record& inst, bool counted) {
       break;
   }
   r.touch(inst);
+}
+
+void set_progress_for(resources& r, instance_record& inst, phase p, progress how) {
+  r.lifecycle().per_image.insert_or_assign({inst.id, static_cast<int>(p)}, how);
+  if (inst.running && phase_of_action(inst.running->action) == p) {
+    inst.running->how = std::move(how);
+    catch_up(r, inst, false);
+  }
 }
 
 }  // namespace ocifake::detail

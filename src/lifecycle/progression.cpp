@@ -48,6 +48,9 @@ bool move_image(resources& r, image_record& img, phase which, bool ok) {
       img.machine.process(image_event::delete_requested);
       img.machine.process(image_event::deleted);
       return true;
+    case phase::stop:
+    case phase::start:
+    case phase::terminate: break;  // an instance's (instance_progression.cpp)
   }
   return ok;
 }
@@ -71,6 +74,20 @@ void report(resources& r, work_request_record& wr, const phase_run& run, bool ok
   wr.time_finished = finished_at;
 }
 
+// The instance an image was captured from leaves CREATING_IMAGE once the provision phase ends, whether
+// the image became AVAILABLE or failed.
+void release_instance(resources& r, const image_record& img) {
+  if (img.source_instance_id.empty()) return;
+  auto* inst = r.find_instance(img.source_instance_id);
+  if (!inst || inst->imaging != img.id) return;
+  const auto before = inst->state();
+  inst->machine.process(instance_event::image_done);
+  inst->imaging.clear();
+  r.touch(*inst);
+  r.note("instance " + inst->id + " " + to_string(before) + " -> " + to_string(inst->state()) + " (image " + img.id +
+         " " + to_string(img.state()) + ")");
+}
+
 void finish_phase(resources& r, image_record& img, bool ok, const std::string& message) {
   auto run = *img.running;
   work_request_record* wr = run.work_request_id.empty() ? nullptr : r.find_work_request(run.work_request_id);
@@ -84,6 +101,7 @@ void finish_phase(resources& r, image_record& img, bool ok, const std::string& m
   ok = move_image(r, img, run.which, ok);
   if (wr) report(r, *wr, run, ok, why, finished_at);
   r.stop_running(img);
+  if (run.which == phase::provision) release_instance(r, img);
   img.export_target.reset();
   r.touch(img);
 }
@@ -96,6 +114,10 @@ const phase_info& info(phase p) {
       {"Import Image", "CREATED", "import", "ImageImportFailed"},
       {"Export Image", "RELATED", "export", "ImageExportFailed"},
       {"", "", "deletion", "ImageDeletionFailed"},
+      // An instance's phases have no work request.
+      {"", "", "stop", ""},
+      {"", "", "start", ""},
+      {"", "", "termination", ""},
   };
   return table[static_cast<std::size_t>(p)];
 }
@@ -109,10 +131,12 @@ std::optional<phase> phase_of(image_state s) {
   }
 }
 
-progress progress_for(resources& r, const image_record& img, phase p) {
+progress progress_for(resources& r, const image_record& img, phase p) { return progress_for(r, img.id, p); }
+
+progress progress_for(resources& r, const std::string& id, phase p) {
   auto& settings = r.lifecycle();
   int k = static_cast<int>(p);
-  if (auto it = settings.per_image.find({img.id, k}); it != settings.per_image.end()) return it->second;
+  if (auto it = settings.per_image.find({id, k}); it != settings.per_image.end()) return it->second;
   if (auto nx = settings.next.find(k); nx != settings.next.end()) {
     auto how = nx->second;
     settings.next.erase(nx);

@@ -28,6 +28,7 @@ std::optional<phase> phase_of(image_state s);
 // How the image's next `p` progresses: its own setting, else the next-image one (used up here),
 // else the server's default.
 progress progress_for(resources& r, const image_record& img, phase p);
+progress progress_for(resources& r, const std::string& id, phase p);  // an image's or an instance's
 
 // The same without the next-image setting (which only a phase that starts uses up).
 progress standing_progress(const resources& r, const image_record& img, phase p);
@@ -52,7 +53,16 @@ void set_progress_for(resources& r, image_record& img, phase p, progress how);
 // An instance's STOP, SOFTSTOP, START, RESET, SOFTRESET or TERMINATE, once its machine has taken the
 // request (instance_progression.cpp); catch_up lets it end as its progression says. `counted`: GetInstance
 // and changes refused because the instance is still in a phase.
+// The action's progression is the instance's own setting for its phase (phase_of_action), else the
+// next-instance one, else the server's default. An instance CREATING_IMAGE catches up through the
+// provision phase of its image: a look at the instance is a look at that phase.
 void start_action(resources& r, instance_record& inst, std::string action);
 void catch_up(resources& r, instance_record& inst, bool counted);
+phase phase_of_action(const std::string& action);  // STOP, SOFTSTOP, RESET, SOFTRESET: stop; START; TERMINATE
+void set_progress_for(resources& r, instance_record& inst, phase p, progress how);
+
+// An image of `inst` is being made (CreateImage): the instance is CREATING_IMAGE until the image's
+// provision phase ends; finish_phase returns it to its earlier state and notes the change.
+void hold_for_image(resources& r, instance_record& inst, image_record& img);
 
 }  // namespace ocifake::detail

@@ -1,6 +1,6 @@
 #pragma once
-// The lifecycle settings of one server: how each phase progresses by default, for one image, and
-// for the next image that enters a phase. Kept in the store, under its lock, since a phase reads
+// The lifecycle settings of one server: how each phase progresses by default, for one image or
+// instance, and for the next one that enters a phase. Kept in the store, under its lock, since a phase reads
 // them when it starts; lifecycle_control (control.cpp) and scenarios change them.
 
 #include <array>
@@ -12,11 +12,16 @@
 
 namespace ocifake::detail {
 
-inline constexpr std::array<phase, 4> all_phases{phase::provision, phase::import, phase::export_, phase::delete_};
+inline constexpr std::array<phase, 7> all_phases{phase::provision, phase::import, phase::export_, phase::delete_,
+                                                phase::stop,      phase::start,  phase::terminate};
+
+// stop, start and terminate are an instance's; the others an image's.
+constexpr bool is_instance_phase(phase p) { return p == phase::stop || p == phase::start || p == phase::terminate; }
 
 struct lifecycle_settings {
-  std::array<progress, 4> defaults{progress::polls(1), progress::polls(1), progress::polls(1), progress::immediate()};
-  std::map<std::pair<std::string, int>, progress> per_image;  // (image OCID, phase)
+  std::array<progress, 7> defaults{progress::polls(1), progress::polls(1), progress::polls(1), progress::immediate(),
+                                   progress::polls(1), progress::polls(1), progress::polls(1)};
+  std::map<std::pair<std::string, int>, progress> per_image;  // (image or instance OCID, phase)
   std::map<int, progress> next;                               // by phase, used once
 
   progress& default_for(phase p) { return defaults[static_cast<std::size_t>(p)]; }

@@ -339,9 +339,11 @@ void read_contents(const object_reader& f, scenario_data& d) {
   each(f, "workRequests",
        [&](const json::value& v, const std::string& p) { d.work_requests.push_back(parse_work_request(v, p)); });
   if (auto* l = f.value("lifecycle")) {
-    object_reader lf(*l, f.path_of("lifecycle"), {"provision", "import", "export", "delete"},
-                     "an object {\"provision\", \"import\", \"export\", \"delete\"} of lifecycle values");
-    for (auto p : {phase::provision, phase::import, phase::export_, phase::delete_})
+    object_reader lf(*l, f.path_of("lifecycle"),
+                     {"provision", "import", "export", "delete", "stop", "start", "terminate"},
+                     "an object {\"provision\", \"import\", \"export\", \"delete\", \"stop\", \"start\", "
+                     "\"terminate\"} of lifecycle values");
+    for (auto p : all_phases)
       if (auto* v = lf.value(phase_key(p)))
         d.lifecycle[static_cast<int>(p)] = parse_progress(*v, lf.path_of(phase_key(p)));
   }
@@ -474,6 +476,9 @@ const char* phase_key(phase p) {
     case phase::import: return "import";
     case phase::export_: return "export";
     case phase::delete_: return "delete";
+    case phase::stop: return "stop";
+    case phase::start: return "start";
+    case phase::terminate: return "terminate";
   }
   return "";
 }

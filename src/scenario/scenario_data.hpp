@@ -54,7 +54,7 @@ struct scenario_data {
   std::optional<bool> platform_default;
   std::optional<std::vector<scenario_image>> platform_images;
   std::vector<scenario_work_request> work_requests;
-  std::array<std::optional<progress>, 4> lifecycle;  // by phase
+  std::array<std::optional<progress>, all_phases.size()> lifecycle;  // by phase
   std::vector<parsed_rule> faults;                   // validated, each with its path ("$.faults[2]")
 };
 
@@ -84,6 +84,6 @@ const char* phase_key(phase p);
 struct scenario_access {
   static const scenario_data& data(const scenario& s) { return *s.data_; }
   static scenario make(std::shared_ptr<const scenario_data> d) { return scenario(std::move(d)); }
-};  // "provision", "import", "export", "delete"
+};
 
 }  // namespace ocifake::detail

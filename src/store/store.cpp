@@ -210,6 +210,7 @@ void resources::clear() {
   platform_default_ = false;
   capability_schemas_.clear();
   lifecycle_ = lifecycle_settings{};
+  notes_.clear();
 }
 
 }  // namespace ocifake::detail

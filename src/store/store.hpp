@@ -14,6 +14,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -80,6 +81,7 @@ struct image_record {
   bool platform = false;  // in the catalogue (compartmentId null, read-only); see resources::add_platform_image
   std::optional<phase_run> running;         // set and cleared through resources::start_running / stop_running
   bool source_missing = false;              // an import of an object the fake was told does not exist
+  std::string source_instance_id;           // the instance it was captured from, CREATING_IMAGE while it provisions
   std::optional<object_key> export_target;  // the object an export in progress writes, when it names one
 
   image_state state() const noexcept { return machine.state(); }
@@ -231,6 +233,11 @@ public:
   // ---- image capability schemas (store/capability_schemas.hpp)
   capability_schema_set& capability_schemas() { return capability_schemas_; }
 
+  // ---- notes: changes the lifecycle makes to a resource other than the one a request names (an
+  // instance leaving CREATING_IMAGE when its image's phase ends), for that request's journal entry.
+  void note(std::string change) { notes_.push_back(std::move(change)); }
+  std::vector<std::string> take_notes() { return std::exchange(notes_, {}); }
+
   // Everything but what belongs to the server (clock, seed, region): resources, indexes, settings.
   void clear();
 
@@ -255,6 +262,7 @@ private:
   bool platform_default_ = false;
   std::vector<image_record*> by_seq_;  // indexed by seq
   capability_schema_set capability_schemas_;
+  std::vector<std::string> notes_;
 };
 
 // The availability domain instances are in unless seeded elsewhere: "Uocm:PHX-AD-1" in us-phoenix-1.

@@ -403,7 +403,7 @@ TEST_CASE_METHOD(admin_fixture, "admin: GET journal lists every request, filtere
   CHECK(first.at("retryToken").is_null());
   CHECK(first.at("replayed") == false);
   CHECK(first.at("fault").is_null());
-  CHECK(first.at("changes").as_array().size() == 2);
+  CHECK(first.at("changes").as_array().size() == 3);  // the image, its work request, the instance
   auto& faulted = r.array()[1].as_object();
   CHECK(faulted.at("status") == 409);
   CHECK(faulted.at("fault") == json::parse(R"({"rule": "r1", "action": "error", "timing": "before"})"));

@@ -84,9 +84,21 @@ struct api_fixture {
   }
   answer del(const std::string& path, const httplib::Headers& h = {}) { return take(c.del(path, h)); }
 
-  // A new image from `instance` (PROVISIONING); `extra` is appended to the CreateImage body.
+  // An instance no image is being made of: `instance` the first time, then a copy of it a call, under an
+  // id of its own (so the OCIDs the server draws for images stay as they were). An instance is
+  // CREATING_IMAGE while an image of it provisions, and refuses a second one meanwhile.
+  std::string free_instance() {
+    if (instances_used_++ == 0) return instance;
+    return fake.add_instance({.compartment_id = compartment,
+                              .display_name = "web-1",
+                              .operating_system = "Oracle Linux",
+                              .operating_system_version = "8",
+                              .id = instance + "n" + std::to_string(instances_used_)});
+  }
+
+  // A new image from an instance (PROVISIONING); `extra` is appended to the CreateImage body.
   answer create(const std::string& extra = "") {
-    auto a = post("/20160918/images", create_body(instance, extra));
+    auto a = post("/20160918/images", create_body(free_instance(), extra));
     INFO(a.body);
     REQUIRE(a.status == 200);
     return a;
@@ -103,6 +115,9 @@ struct api_fixture {
   std::string state_of(const std::string& id) { return str(get("/20160918/images/" + id).json(), "lifecycleState"); }
   // ListImages in test::compartment with `query` appended ("&sortBy=DISPLAYNAME").
   answer list(const std::string& query = "") { return get("/20160918/images?compartmentId=" + compartment + query); }
+
+private:
+  int instances_used_ = 0;
 };
 
 }  // namespace test

@@ -51,8 +51,10 @@ bool transient(const httplib::Result& r) {
 }
 
 struct worker {
-  const ocifake::server& fake;
-  const std::string& instance;
+  ocifake::server& fake;
+  // One instance per shared token; a unique create registers one of its own (an instance makes one
+  // image at a time).
+  const std::vector<std::string>& instance;
   const std::vector<std::string>& contested;
   int id;
   int operations;
@@ -60,7 +62,7 @@ struct worker {
   std::mt19937 rng;
   test::client c;
 
-  worker(const ocifake::server& f, const std::string& inst, const std::vector<std::string>& cont, int i, int ops)
+  worker(ocifake::server& f, const std::vector<std::string>& inst, const std::vector<std::string>& cont, int i, int ops)
       : fake(f), instance(inst), contested(cont), id(i), operations(ops), rng(1000 + i), c(f) {
     c.http.set_read_timeout(10, 0);
   }
@@ -83,7 +85,7 @@ struct worker {
   void create_shared() {
     int k = std::uniform_int_distribution<int>(0, shared_tokens - 1)(rng);
     auto token = "shared-" + std::to_string(k);
-    auto body = test::create_body(instance, R"("displayName":")" + token + "\"");
+    auto body = test::create_body(instance[static_cast<std::size_t>(k)], R"("displayName":")" + token + "\"");
     auto r = persist([&] { return c.post("/20160918/images", body, {{"opc-retry-token", token}}); });
     if (r && r->status == 200)
       log.shared_ids[token].insert(test::str(test::json(r->body), "id"));
@@ -95,7 +97,8 @@ struct worker {
 
   void create_unique(int n) {
     auto name = "uniq-" + std::to_string(id) + "-" + std::to_string(n);
-    auto body = test::create_body(instance, R"("displayName":")" + name + "\"");
+    auto body = test::create_body(fake.add_instance({.compartment_id = test::compartment}),
+                                  R"("displayName":")" + name + "\"");
     auto r = persist([&] { return c.post("/20160918/images", body, {{"opc-retry-token", name}}); });
     if (r && r->status == 200) {
       log.unique_created.push_back(name);
@@ -189,14 +192,17 @@ TEST_CASE("stress: 8 threads of mixed operations under faults and a moving clock
   const int operations = full ? 2000 : 250;
 
   ocifake::server fake({.clock = ocifake::clock_mode::manual, .seed = 99});
-  auto instance = fake.add_instance({.compartment_id = test::compartment, .display_name = "web-1"});
+  std::vector<std::string> instance;  // one per shared token
+  for (int k = 0; k < shared_tokens; ++k)
+    instance.push_back(fake.add_instance({.compartment_id = test::compartment, .display_name = "web-1"}));
   fake.lifecycle().set(ocifake::phase::provision, ocifake::progress::after(30s));
 
   std::vector<std::string> contested;
   {
     test::client c(fake);
     for (int i = 0; i < contested_images; ++i) {
-      auto r = c.post("/20160918/images", test::create_body(instance, R"("displayName":"contested")"));
+      auto r = c.post("/20160918/images", test::create_body(fake.add_instance({.compartment_id = test::compartment}),
+                                                            R"("displayName":"contested")"));
       REQUIRE(r);
       REQUIRE(r->status == 200);
       contested.push_back(test::str(test::json(r->body), "id"));

@@ -26,12 +26,17 @@ struct fixture {
                                             .boot_volume_size_in_mbs = 51200,
                                             .data_volumes = {{"data-1", 102400}, {"data-2", 51200}}});
 
+  // A CreateImage; a new image is then read until AVAILABLE, so that its instance, CREATING_IMAGE
+  // meanwhile, takes the next one.
   json::object create(const std::string& body, int expect = 200) {
     auto r = c.post("/20160918/images", body);
     REQUIRE(r);
     INFO(r->body);
     REQUIRE(r->status == expect);
-    return test::json(r->body).as_object();
+    auto answer = test::json(r->body).as_object();
+    if (expect == 200)
+      for (int i = 0; i < 2; ++i) c.get("/20160918/images/" + test::str(answer, "id"));
+    return answer;
   }
   // The status, code and message of a refused create.
   std::tuple<int, std::string, std::string> refuse(const std::string& body) {

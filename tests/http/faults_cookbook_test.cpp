@@ -143,7 +143,7 @@ TEST_CASE("Cookbook: lost create response", "[http][faults][cookbook]") {
   CHECK(fake.images().size() == 1);           // one image, though CreateImage was applied and retried
   auto creates = fake.journal("CreateImage");
   CHECK(creates.at(0).status == 0);           // the answer that was lost
-  CHECK(creates.at(0).changes.size() == 2);   // ... after the image and its work request were made
+  CHECK(creates.at(0).changes.size() == 3);   // ... after the image, its work request and the instance moved
   CHECK(creates.at(1).replayed);              // the retry got the first answer, replayed
   // [/lost-create-response-check]
   // clang-format on

@@ -470,7 +470,7 @@ TEST_CASE_METHOD(test::api_fixture, "Faults: afterCommit, CreateImage is applied
   auto e = fake.journal("CreateImage").at(0);
   REQUIRE(e.fault);
   CHECK(e.fault->timing == ocifake::fault_timing::after_commit);
-  REQUIRE(e.changes.size() == 2);
+  REQUIRE(e.changes.size() == 3);  // the image, its work request, its instance CREATING_IMAGE
   CHECK(e.changes[0].find(fake.images()[0].id) != std::string::npos);
 }
 
@@ -493,18 +493,26 @@ TEST_CASE_METHOD(test::api_fixture,
   auto creates = fake.journal("CreateImage");
   CHECK(creates[0].status == 0);
   CHECK(creates[0].fault);
-  CHECK(creates[0].changes.size() == 2);
+  CHECK(creates[0].changes.size() == 3);
   CHECK(creates[1].status == 200);
   CHECK(creates[1].replayed);
   CHECK(creates[1].changes.empty());
 }
 
-TEST_CASE_METHOD(test::api_fixture, "Faults: a lost CreateImage answer retried without a retry token makes two images",
+TEST_CASE_METHOD(test::api_fixture,
+                 "Faults: a lost CreateImage answer retried without a retry token is refused while the first image "
+                 "provisions, then makes a second image",
                  "[http][faults]") {
   fake.faults().add(fault::on("CreateImage").id("lost").times(1).after_commit().reset_connection());
 
   auto first = c.post(images_path, test::create_body(instance, R"("displayName":"golden")"));
   REQUIRE_FALSE(first);
+  // The first image holds its instance CREATING_IMAGE: a blind retry is refused, and counts as a look
+  // at the provision phase (polls(1)); the next one's look ends the phase, and it makes a second image.
+  auto refused = post(images_path, test::create_body(instance, R"("displayName":"golden")"));
+  CHECK(refused.status == 409);
+  CHECK(test::str(refused.json(), "code") == "IncorrectState");
+  CHECK(refused.body.find("is CREATING_IMAGE") != std::string::npos);
   auto retry = post(images_path, test::create_body(instance, R"("displayName":"golden")"));
   CHECK(retry.status == 200);
 
@@ -513,17 +521,18 @@ TEST_CASE_METHOD(test::api_fixture, "Faults: a lost CreateImage answer retried w
   CHECK(images[0].id != images[1].id);
   CHECK(images[0].display_name == "golden");
   CHECK(images[1].display_name == "golden");
-  REQUIRE(test::eventually([&] { return fake.journal("CreateImage").size() == 2; }));
+  REQUIRE(test::eventually([&] { return fake.journal("CreateImage").size() == 3; }));
   auto creates = fake.journal("CreateImage");
-  CHECK_FALSE(creates[1].replayed);
-  CHECK(creates[1].changes.size() == 2);
+  CHECK(creates[1].changes.empty());
+  CHECK_FALSE(creates[2].replayed);
+  REQUIRE(creates[2].changes.size() == 4);  // the phase ended on its look: the instance is back, then imaged
+  CHECK(creates[2].changes[0].find("CREATING_IMAGE -> RUNNING") != std::string::npos);
 }
 
 // ---------------------------------------------------------------- worker pool
 
 TEST_CASE("Faults: eight hung requests do not starve other clients", "[http][faults]") {
   ocifake::server fake({.clock = ocifake::clock_mode::manual, .seed = 3});
-  auto inst = fake.add_instance({.compartment_id = test::compartment});
   fake.faults().add(fault::on("GetImage").id("black-hole").resource(unknown_image).hang());
   constexpr int hung = 8;
   std::vector<std::thread> stuck;
@@ -536,13 +545,15 @@ TEST_CASE("Faults: eight hung requests do not starve other clients", "[http][fau
     });
   REQUIRE(test::eventually([&] { return fake.faults().list().at(0).fired == hung; }));
 
-  // Several other clients, each on its own connection, are all answered meanwhile.
+  // Several other clients, each on its own connection and instance, are all answered meanwhile.
   std::vector<int> statuses(4);
+  std::vector<std::string> instances;
+  for (int i = 0; i < 4; ++i) instances.push_back(fake.add_instance({.compartment_id = test::compartment}));
   std::vector<std::thread> others;
   for (int i = 0; i < 4; ++i)
     others.emplace_back([&, i] {
       test::client c(fake);
-      auto r = c.post("/20160918/images", test::create_body(inst));
+      auto r = c.post("/20160918/images", test::create_body(instances[i]));
       statuses[i] = r ? r->status : 0;
     });
   for (auto& t : others) t.join();

@@ -111,9 +111,10 @@ TEST_CASE_METHOD(story, "Faults: the journal records each request's fault, statu
   CHECK(lost.fault->rule_id == "lost");
   CHECK(lost.fault->action == fault_action::reset);
   CHECK(lost.fault->timing == fault_timing::after_commit);
-  REQUIRE(lost.changes.size() == 2);  // applied all the same
+  REQUIRE(lost.changes.size() == 3);  // applied all the same
   CHECK(lost.changes[0] == "image " + image_id + " created (PROVISIONING)");
   CHECK(lost.changes[1].rfind("work request ", 0) == 0);
+  CHECK(lost.changes[2] == "instance " + instance + " RUNNING -> CREATING_IMAGE (image " + image_id + ")");
   CHECK(lost.time == j[1].time + 1s);  // arrival, on the server's clock
 
   const auto& replay = j[3];
@@ -189,7 +190,7 @@ TEST_CASE_METHOD(story, "Faults: the admin API lists the rules with their counte
   CHECK(e.at("retryToken") == token.c_str());
   CHECK(e.at("replayed") == false);
   CHECK(e.at("fault") == boost::json::value{{"rule", "lost"}, {"action", "reset"}, {"timing", "afterCommit"}});
-  CHECK(e.at("changes").as_array().size() == 2);
+  CHECK(e.at("changes").as_array().size() == 3);
   CHECK(creates.as_array()[2].at("replayed") == true);
   CHECK(creates.as_array()[2].at("fault").is_null());
 }
@@ -240,7 +241,9 @@ TEST_CASE("Faults: rules added through the admin API act on the wire, and their 
 
 TEST_CASE("Faults: many concurrent clients under probability faults; every request is counted once", "[http][faults]") {
   ocifake::server fake({.clock = ocifake::clock_mode::manual, .seed = 21});
-  auto inst = fake.add_instance({.compartment_id = test::compartment});
+  // An instance for each create: one with an image in progress refuses another.
+  std::vector<std::string> insts;
+  for (int i = 0; i < 8 * 15; ++i) insts.push_back(fake.add_instance({.compartment_id = test::compartment}));
   fake.faults().add(fault::on("*").id("all").probability(0.2).error(503, "ServiceUnavailable"));
   fake.faults().add(fault::on("GetImage").id("drop").probability(0.25).reset_connection());
   fake.faults().add(fault::on("ListImages").id("slow").probability(0.2).delay(5ms));
@@ -260,7 +263,7 @@ TEST_CASE("Faults: many concurrent clients under probability faults; every reque
       for (int i = 0; i < rounds; ++i) {
         auto g = c.get("/20160918/images/ocid1.image.oc1.phx.aaaaaaaa" + std::to_string(t * 100 + i));
         auto l = c.get("/20160918/images?compartmentId=" + test::compartment + "&limit=5");
-        auto p = c.post("/20160918/images", test::create_body(inst));
+        auto p = c.post("/20160918/images", test::create_body(insts[t * rounds + i]));
         n.requests += 3;
         n.unavailable += (g && g->status == 503) + (l && l->status == 503) + (p && p->status == 503);
         n.get_unavailable += g && g->status == 503;

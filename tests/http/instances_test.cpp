@@ -102,9 +102,25 @@ TEST_CASE_METHOD(fixture, "A refused instance change counts as a look at the pha
   REQUIRE(post(action(instance, "STOP"), "").status == 200);
   CHECK(post(action(instance, "RESET"), "").status == 409);  // STOPPING: the first look
   auto r = post(action(instance, "RESET"), "");              // the second ends the phase
-  CHECK(r.status == 409);
-  CHECK(r.message().find("STOPPING") != std::string::npos);
+  CHECK(r.status == 409);                                     // and RESET of a STOPPED instance is refused too
+  CHECK(r.message().find("is STOPPED") != std::string::npos);
   CHECK(str(get(path(instance)).json(), "lifecycleState") == "STOPPED");
+}
+
+TEST_CASE_METHOD(fixture, "A change whose look ends the phase goes through in the new state", "[http][instances]") {
+  REQUIRE(post(action(instance, "STOP"), "").status == 200);
+  auto refused = post(action(instance, "START"), "");  // STOPPING: the first look
+  CHECK(refused.status == 409);
+  CHECK(refused.message().find("is STOPPING") != std::string::npos);
+  auto started = post(action(instance, "START"), "");  // the second ends the stop: STOPPED, then STARTING
+  CHECK(started.status == 200);
+  CHECK(str(started.json(), "lifecycleState") == "STARTING");
+  fake.settle();
+  auto j = fake.journal("InstanceAction");
+  REQUIRE(j.size() == 3);
+  REQUIRE(j[2].changes.size() == 2);
+  CHECK(j[2].changes[0] == "instance " + instance + " STOPPING -> STOPPED");
+  CHECK(j[2].changes[1] == "instance " + instance + " STOPPED -> STARTING (START)");
 }
 
 TEST_CASE_METHOD(fixture, "InstanceAction honours if-match and opc-retry-token", "[http][instances]") {

@@ -210,7 +210,7 @@ TEST_CASE("lifecycle: an import of an object the fake was told does not exist fa
 TEST_CASE_METHOD(fixture, "lifecycle: set_next applies to the next image only", "[http][lifecycle]") {
   fake.lifecycle().set_next(phase::provision, progress::never());
   auto [stuck, w1] = create(test::create_body(instance));
-  auto [normal, w2] = create(test::create_body(instance));
+  auto [normal, w2] = create(test::create_body(fake.add_instance({.compartment_id = test::compartment})));
   for (int i = 0; i < 3; ++i) state(stuck), state(normal);
   CHECK(state(stuck) == "PROVISIONING");
   CHECK(state(normal) == "AVAILABLE");
@@ -219,7 +219,7 @@ TEST_CASE_METHOD(fixture, "lifecycle: set_next applies to the next image only", 
 TEST_CASE_METHOD(fixture, "lifecycle: set_for overrides one image, including its current phase", "[http][lifecycle]") {
   fake.lifecycle().set(phase::provision, progress::never());
   auto [a, w1] = create(test::create_body(instance));
-  auto [b, w2] = create(test::create_body(instance));
+  auto [b, w2] = create(test::create_body(fake.add_instance({.compartment_id = test::compartment})));
   fake.lifecycle().set_for(a, phase::provision, progress::immediate());
   CHECK(state(a) == "AVAILABLE");
   CHECK(state(b) == "PROVISIONING");
@@ -348,9 +348,10 @@ TEST_CASE_METHOD(fixture, "lifecycle: a change refused while the image is in a p
                                [](const auto& e) { return e.status == 200 && e.operation == "ExportImage"; });
   REQUIRE(exported != journal.rend());
   const auto& last = *exported;
-  REQUIRE(last.changes.size() >= 2);
+  REQUIRE(last.changes.size() >= 3);
   CHECK(last.changes[0] == "image " + id + " PROVISIONING -> AVAILABLE");
-  CHECK(last.changes[1].find("AVAILABLE -> EXPORTING") != std::string::npos);
+  CHECK(last.changes[1].find("CREATING_IMAGE -> RUNNING") != std::string::npos);  // its instance, released
+  CHECK(last.changes[2].find("AVAILABLE -> EXPORTING") != std::string::npos);
 }
 
 TEST_CASE_METHOD(fixture, "lifecycle: refused looks and reads add up to the same polls(n)",

@@ -286,7 +286,10 @@ struct wire_fixture {
     INFO(r.head << "\n" << r.body);
     REQUIRE(r.status == 200);
     CHECK(test::str(r.json(), "displayName") == name);
-    return test::str(r.json(), "id");
+    // Read until AVAILABLE: the instance is CREATING_IMAGE until then, and refuses the next image.
+    auto id = test::str(r.json(), "id");
+    for (int i = 0; i < 2; ++i) send(fake, sdk, "GET", "/20160918/images/" + id);
+    return id;
   }
   reply list(const sdk_profile& sdk, const query& params) {
     return send(fake, sdk, "GET", "/20160918/images?" + query_string(sdk, params));
