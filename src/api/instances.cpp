@@ -3,10 +3,13 @@
 // machine, and reads let its stop, start and termination progress.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <tuple>
+#include <vector>
 
 #include "api/api.hpp"
 #include "api/paging.hpp"
+#include "api/render.hpp"
 #include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 #include "model/launch_options.hpp"
@@ -73,6 +76,20 @@ json::object instance_api_json(const resources& s, const instance_record& inst) 
   return o;
 }
 
+ocifake::instance snapshot(const resources& s, const instance_record& inst) {
+  ocifake::instance out;
+  out.id = inst.id;
+  out.compartment_id = inst.compartment_id;
+  out.display_name = inst.display_name;
+  out.lifecycle_state = to_string(inst.state());
+  out.shape = inst.shape;
+  out.availability_domain = inst.availability_domain;
+  out.image_id = inst.image_id;
+  out.time_created = inst.time_created;
+  out.json = json::serialize(instance_api_json(s, inst));
+  return out;
+}
+
 namespace {
 
 instance_record& require_instance(resources& s, const std::string& id) {
@@ -82,10 +99,12 @@ instance_record& require_instance(resources& s, const std::string& id) {
 }
 
 // The instance a change names: 404 when unknown or TERMINATED; its progression brought up to date
-// first, uncounted.
-instance_record& require_live_instance(resources& s, const std::string& id) {
+// first, uncounted (a timed phase that has run its course ends here; `changes` gets the change).
+instance_record& require_live_instance(resources& s, const std::string& id, std::vector<std::string>& changes) {
   auto& inst = require_instance(s, id);
+  const auto before = inst.state();
   catch_up(s, inst, false);
+  if (inst.state() != before) changes.push_back(state_change(inst, before));
   if (inst.state() == instance_state::terminated)
     throw api_error{404, "NotAuthorizedOrNotFound",
                     "instance " + id + " not found or not authorized: it is TERMINATED"};
@@ -104,16 +123,39 @@ api_response instance_answer(const resources& s, const instance_record& inst) {
   return r;
 }
 
-// Applies `e`; when the machine refuses it, the refusal counts as a look (so a client retrying on
-// IncorrectState sees a phase end) and is 409 IncorrectState naming the state.
-void apply(resources& s, instance_record& inst, instance_event e, const std::string& what, const std::string& rule) {
+// Applies `e`: nothing to answer when the machine takes it. When it refuses, the refusal counts as
+// a look (so a client retrying on IncorrectState sees a phase end) and the answer is 409
+// IncorrectState naming the state, with the state change the look made in its journal line.
+std::optional<api_response> apply(resources& s, instance_record& inst, instance_event e, const std::string& what,
+                                  const std::string& rule, std::vector<std::string>& changes) {
   const auto before = inst.state();
-  if (inst.machine.process(e)) return;
+  if (inst.machine.process(e)) return std::nullopt;
   catch_up(s, inst, true);
-  throw incorrect_state("instance " + inst.id + " is " + to_string(before) + " and cannot " + what + "; " + rule);
+  if (inst.state() != before) changes.push_back(state_change(inst, before));
+  auto r = error_response(
+      incorrect_state("instance " + inst.id + " is " + to_string(before) + " and cannot " + what + "; " + rule));
+  r.changes = std::move(changes);
+  return r;
 }
 
 constexpr const char* action_names = "STOP, START, SOFTSTOP, RESET, SOFTRESET";
+
+// The optional body, the SDK's InstancePowerActionDetails: none, or a JSON object whose
+// `actionType`, when given, is the details' type of the query's action (`reset` for RESET,
+// `softreset` for SOFTRESET; no other action has details), with `allowDenseRebootMigration` a
+// boolean. Nothing in it changes what the fake does; unknown fields are ignored.
+void read_action_details(const api_request& req, std::string_view action) {
+  if (req.body.empty() || (req.parsed_body && req.parsed_body->is_null())) return;
+  field_reader f(body_object(req));
+  if (auto type = f.enumeration("actionType", {"reset", "softreset"})) {
+    const bool matches = (*type == "reset" && action == "RESET") || (*type == "softreset" && action == "SOFTRESET");
+    if (!matches)
+      throw invalid_parameter("actionType",
+                              "'" + *type + "' details go with action=" + (*type == "reset" ? "RESET" : "SOFTRESET") +
+                                  ", not action=" + std::string(action));
+  }
+  f.boolean("allowDenseRebootMigration");
+}
 
 }  // namespace
 
@@ -220,43 +262,52 @@ api_response instance_action(resources& s, const api_request& req) {
   const std::string_view a = *action;
   if (a != "STOP" && a != "START" && a != "SOFTSTOP" && a != "RESET" && a != "SOFTRESET")
     throw invalid_parameter("action", "'" + *action + "' is not one of " + action_names);
-  auto& inst = require_live_instance(s, req.params.at(0));
+  read_action_details(req, a);
+  std::vector<std::string> changes;
+  auto& inst = require_live_instance(s, req.params.at(0), changes);
   check_if_match(req, inst);
   const auto before = inst.state();
+  std::optional<api_response> refused;
   if (a == "START")
-    apply(s, inst, instance_event::start_requested, "be started", "an instance starts from STOPPED");
+    refused = apply(s, inst, instance_event::start_requested, "be started", "an instance starts from STOPPED", changes);
   else if (a == "RESET" || a == "SOFTRESET")
-    apply(s, inst, instance_event::reset_requested, "be reset", "only a RUNNING instance can be reset");
+    refused =
+        apply(s, inst, instance_event::reset_requested, "be reset", "only a RUNNING instance can be reset", changes);
   else
-    apply(s, inst, instance_event::stop_requested, "be stopped", "an instance stops from RUNNING");
+    refused = apply(s, inst, instance_event::stop_requested, "be stopped", "an instance stops from RUNNING", changes);
+  if (refused) return std::move(*refused);
 
   api_response r;
   if (inst.state() != before) {
     start_action(s, inst, *action);
     s.touch(inst);
     r = instance_answer(s, inst);
-    r.changes.push_back(state_change(inst, before) + " (" + *action + ")");
+    changes.push_back(state_change(inst, before) + " (" + *action + ")");
   } else {
     r = instance_answer(s, inst);
   }
+  r.changes = std::move(changes);
   r.resource_id = inst.id;
   return r;
 }
 
 api_response terminate_instance(resources& s, const api_request& req) {
-  auto& inst = require_live_instance(s, req.params.at(0));
+  std::vector<std::string> changes;
+  auto& inst = require_live_instance(s, req.params.at(0), changes);
   check_if_match(req, inst);
   const auto before = inst.state();
-  apply(s, inst, instance_event::terminate_requested, "be terminated",
-        "wait until the image being created from it is done");
+  if (auto refused = apply(s, inst, instance_event::terminate_requested, "be terminated",
+                           "wait until the image being created from it is done", changes))
+    return std::move(*refused);
   api_response r;
   r.status = 204;
   r.resource_id = inst.id;
   if (inst.state() != before) {
     start_action(s, inst, "TERMINATE");
     s.touch(inst);
-    r.changes.push_back(state_change(inst, before) + " (termination requested)");
+    changes.push_back(state_change(inst, before) + " (termination requested)");
   }
+  r.changes = std::move(changes);
   return r;
 }
 
