@@ -60,8 +60,7 @@ std::string instance_seed_refusal(std::string_view state) {
       std::end(instance_seed_states))
     return {};
   std::string expected = "one of " + join(instance_seed_states);
-  if (state == "CREATING_IMAGE")
-    expected += ": an instance is CREATING_IMAGE only while CreateImage of it runs, so it cannot be seeded so";
+  if (state == "CREATING_IMAGE") expected += " (CREATING_IMAGE is reached by CreateImage of the instance, not seeded)";
   return expected;
 }
 
