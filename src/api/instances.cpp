@@ -140,19 +140,19 @@ std::optional<api_response> apply(resources& s, instance_record& inst, instance_
 
 constexpr const char* action_names = "STOP, START, SOFTSTOP, RESET, SOFTRESET";
 
-// The optional body, the SDK's InstancePowerActionDetails: none, or a JSON object whose
-// `actionType`, when given, is the details' type of the query's action (`reset` for RESET,
-// `softreset` for SOFTRESET; no other action has details), with `allowDenseRebootMigration` a
-// boolean. Nothing in it changes what the fake does; unknown fields are ignored.
+// The optional body, the SDK's InstancePowerActionDetails: none (`null` counts as none), or a
+// JSON object whose `actionType`, when given, is the details' type of the query's action (`reset`
+// for RESET, `softreset` for SOFTRESET; the SDK's third, `rebootMigrate`, goes with an action the
+// fake does not serve), with `allowDenseRebootMigration` a boolean. Nothing in it changes what the
+// fake does; unknown fields are ignored.
 void read_action_details(const api_request& req, std::string_view action) {
   if (req.body.empty() || (req.parsed_body && req.parsed_body->is_null())) return;
   field_reader f(body_object(req));
-  if (auto type = f.enumeration("actionType", {"reset", "softreset"})) {
-    const bool matches = (*type == "reset" && action == "RESET") || (*type == "softreset" && action == "SOFTRESET");
-    if (!matches)
-      throw invalid_parameter("actionType",
-                              "'" + *type + "' details go with action=" + (*type == "reset" ? "RESET" : "SOFTRESET") +
-                                  ", not action=" + std::string(action));
+  if (auto type = f.enumeration("actionType", {"reset", "softreset", "rebootMigrate"})) {
+    const std::string goes_with = *type == "reset" ? "RESET" : *type == "softreset" ? "SOFTRESET" : "REBOOTMIGRATE";
+    if (goes_with != action)
+      throw invalid_parameter(
+          "actionType", "'" + *type + "' details go with action=" + goes_with + ", not action=" + std::string(action));
   }
   f.boolean("allowDenseRebootMigration");
 }

@@ -242,6 +242,13 @@ TEST_CASE_METHOD(fixture, "InstanceAction takes an optional body of action detai
   CHECK(r.status == 200);
   get(path(instance));
   get(path(instance));
+  r = post(action(instance, "STOP"), "{}");  // what the TypeScript SDK sends without details
+  CHECK(r.status == 200);
+  get(path(instance));
+  get(path(instance));
+  REQUIRE(post(action(instance, "START"), "").status == 200);
+  get(path(instance));
+  get(path(instance));
   r = post(action(instance, "SOFTRESET"), "null");  // null counts as absent
   CHECK(r.status == 200);
   get(path(instance));
@@ -258,6 +265,9 @@ TEST_CASE_METHOD(fixture, "InstanceAction takes an optional body of action detai
   r = post(action(instance, "SOFTRESET"), R"({"actionType": "softrest"})");
   CHECK(r.status == 400);
   CHECK_THAT(r.message(), catch_compat::Contains("did you mean \"softreset\"?"));
+  r = post(action(instance, "RESET"), R"({"actionType": "rebootMigrate"})");
+  CHECK(r.status == 400);
+  CHECK_THAT(r.message(), catch_compat::Contains("action=REBOOTMIGRATE, not action=RESET"));
   r = post(action(instance, "RESET"), R"({"allowDenseRebootMigration": "yes"})");
   CHECK(r.status == 400);
   CHECK_THAT(r.message(), catch_compat::Contains("allowDenseRebootMigration"));
