@@ -156,6 +156,9 @@ std::string server::add_instance(const instance_spec& spec) {
     throw usage_error("add_instance: compartment_id '" + spec.compartment_id + "' is not a valid OCID");
   if (!spec.id.empty() && !detail::is_ocid(spec.id))
     throw usage_error("add_instance: id '" + spec.id + "' is not a valid OCID");
+  if (spec.availability_domain.size() > 255)
+    throw usage_error("add_instance: availability_domain must be at most 255 characters long (got " +
+                      std::to_string(spec.availability_domain.size()) + ")");
   auto r = impl_->core.store.lock();
   const auto& rules = detail::rules_of(r->dialect());
   if (auto f = detail::foreign_value(spec.launch_mode, nullptr, rules)) {

@@ -21,6 +21,7 @@
 
 #include "api/render.hpp"
 #include "lifecycle/progression.hpp"
+#include "model/capability_descriptors.hpp"
 #include "model/fields.hpp"
 #include "scenario/apply.hpp"
 #include "scenario/scenario_data.hpp"
@@ -114,6 +115,14 @@ void check_dialect(const scenario_data& d, const dialect_rules& rules) {
   for (std::size_t i = 0; i < d.instances.size(); ++i)
     if (auto f = foreign_value(d.instances[i].launch_mode, nullptr, rules))
       refuse("$.instances[" + std::to_string(i) + "]", *f);
+  // A schema's descriptors were read with the values of either cloud; they must be this one's.
+  for (const auto& sc : d.capability_schemas) {
+    const auto& version = *find_global_schema_version(sc.record.version_name);
+    read_input(d.source, [&] {
+      read_schema_data(json::value(sc.record.schema_data), sc.path + ".schemaData", global_descriptors(version, rules),
+                       version.name);
+    });
+  }
 }
 
 // Image capability schemas: ids the server does not have, images the server will have once the

@@ -71,6 +71,12 @@ TEST_CASE_METHOD(fixture, "add_instance refuses CREATING_IMAGE and states that a
   CHECK_THAT(m, catch_compat::Contains("'RUNING' is not one of RUNNING"));
   CHECK_THAT(m, catch_compat::Contains("did you mean \"RUNNING\"?"));
   CHECK_THAT(refusal("running"), catch_compat::Contains("'running'"));  // seeds are spelled as OCI spells them
+  try {
+    fake.add_instance({.compartment_id = compartment, .availability_domain = std::string(256, 'a')});
+    FAIL("a 256-character availability domain was accepted");
+  } catch (const ocifake::usage_error& e) {
+    CHECK_THAT(std::string(e.what()), catch_compat::Contains("availability_domain"));
+  }
   CHECK(fake.instances().size() == 1);
 }
 

@@ -237,6 +237,11 @@ TEST_CASE("scenario: mistakes in image capability schemas", "[unit][scenario]") 
   std::tie(path, expected) = refusal(lone);
   CHECK(path == "$.computeImageCapabilitySchemas[0].id");
   CHECK_THAT(expected, catch_compat::Contains("is there already"));
+  // A document without a dialect may use either cloud's values; applied, they must be the server's (oci).
+  std::tie(path, expected) = refusal(
+      schema("", R"({"Compute.LaunchMode": {"descriptorType": "enumstring", "source": "IMAGE", "values": ["VDPA"]}})"));
+  CHECK_THAT(path, catch_compat::StartsWith("$.computeImageCapabilitySchemas[0].schemaData"));
+  CHECK_THAT(expected, catch_compat::Contains("VDPA"));
 }
 
 TEST_CASE("scenario: mistakes in images", "[unit][scenario]") {
