@@ -40,6 +40,12 @@ struct instance_spec {
   std::vector<data_volume> data_volumes{};
   /// The OCID to register it under; empty: one is generated.
   std::string id{};
+  /// Its availability domain; empty: the region's first ("Uocm:PHX-AD-1" in us-phoenix-1).
+  std::string availability_domain{};
+  /// The state it starts in: RUNNING, STOPPED, STOPPING, STARTING, TERMINATING or TERMINATED. A
+  /// transitional one carries on as if its action (STOP, START, TERMINATE) had just been asked
+  /// for. CREATING_IMAGE is no seed: an instance is in it while CreateImage captures it.
+  std::string lifecycle_state = "RUNNING";
 };
 
 /// A platform image to add to the catalogue, which ListImages lists in every compartment:
@@ -74,6 +80,23 @@ struct image {
   std::optional<std::int64_t> size_in_mbs{};
   std::map<std::string, std::string> freeform_tags{};
   /// The image exactly as GetImage answers it (JSON text).
+  std::string json{};
+};
+
+/// A snapshot of one instance, as GetInstance would answer it at the moment it was taken:
+/// `fake.find_instance(id)->lifecycle_state == "STOPPED"`.
+struct instance {
+  std::string id{};
+  std::string compartment_id{};
+  std::string display_name{};
+  /// RUNNING, STOPPING, STOPPED, STARTING, CREATING_IMAGE, TERMINATING or TERMINATED.
+  std::string lifecycle_state{};
+  std::string shape{};
+  std::string availability_domain{};
+  /// The image it was launched from; empty when it counts as launched from none.
+  std::string image_id{};
+  std::chrono::system_clock::time_point time_created{};
+  /// The instance exactly as GetInstance answers it (JSON text).
   std::string json{};
 };
 

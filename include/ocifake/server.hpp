@@ -45,8 +45,15 @@ public:
   /// open. Idempotent; the state stays readable.
   void stop();
 
-  /// Registers an instance CreateImage can capture; returns its OCID.
+  /// Registers an instance CreateImage can capture; returns its OCID. Registering a known id
+  /// replaces it. Throws `usage_error` for a missing or malformed compartment or id, a launch mode
+  /// the dialect does not know, or a `lifecycle_state` that is no seed (CREATING_IMAGE included).
   std::string add_instance(const instance_spec& spec);
+  /// Every instance, by OCID, as GetInstance would answer it now (without counting as a read, so
+  /// a stop or start in progress under `polls(n)` does not move on).
+  std::vector<instance> instances() const;
+  /// One instance; empty when there is no such OCID. Not a read either.
+  std::optional<instance> find_instance(const std::string& id) const;
   /// Registers a compartment. Once any is registered, compartments are strict: an unknown one is
   /// 404 NotAuthorizedOrNotFound.
   void add_compartment(const std::string& compartment_id);

@@ -12,6 +12,7 @@
 #include "api/api.hpp"
 #include "api/render.hpp"
 #include "journal/journal_json.hpp"
+#include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 #include "model/json_reader.hpp"
 #include "model/suggest.hpp"
@@ -179,7 +180,7 @@ api_response add_instance(core& s, const api_request& req) {
   const auto& body = body_json(req, R"(an instance {"compartmentId": ...})");
   auto r = s.store.lock();
   auto spec = parse_instance(body, "$", request_source, rules_of(r->dialect()));
-  const auto& inst = r->add_instance(spec);
+  const auto& inst = seed_instance(*r, spec);
   auto answer = json_answer(instance_json(inst));
   answer.changes.push_back("instance " + inst.id + " registered");
   return answer;

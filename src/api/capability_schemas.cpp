@@ -8,6 +8,7 @@
 
 #include "api/api.hpp"
 #include "api/paging.hpp"
+#include "api/render.hpp"
 #include "model/capability_descriptors.hpp"
 #include "model/fields.hpp"
 #include "model/suggest.hpp"
@@ -87,10 +88,6 @@ api_response schema_answer(const capability_schema_record& r, const json::object
   a.headers.emplace_back("etag", r.etag);
   a.resource_id = r.id;
   return a;
-}
-
-std::string default_schema_name(time_point t) {
-  return "computeimagecapabilityschema" + default_image_name(t).substr(5);  // image-YYYYMMDD-HHMM
 }
 
 // ---- paging shared by the three lists: items sorted by TIMECREATED or DISPLAYNAME, keyset tokens
@@ -188,6 +185,12 @@ api_response list_page(resources& s, const api_request& req, const std::string& 
 }
 
 }  // namespace
+
+json::object capability_schema_json(const capability_schema_record& r) { return schema_json(r, false); }
+
+std::string default_schema_name(time_point t) {
+  return "computeimagecapabilityschema" + default_image_name(t).substr(5);  // image-YYYYMMDD-HHMM
+}
 
 api_response create_compute_image_capability_schema(resources& s, const api_request& req) {
   const auto& body = body_object(req);

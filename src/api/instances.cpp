@@ -3,10 +3,13 @@
 // machine, and reads let its stop, start and termination progress.
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <tuple>
+#include <vector>
 
 #include "api/api.hpp"
 #include "api/paging.hpp"
+#include "api/render.hpp"
 #include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
 #include "model/launch_options.hpp"
@@ -73,6 +76,20 @@ json::object instance_api_json(const resources& s, const instance_record& inst) 
   return o;
 }
 
+ocifake::instance snapshot(const resources& s, const instance_record& inst) {
+  ocifake::instance out;
+  out.id = inst.id;
+  out.compartment_id = inst.compartment_id;
+  out.display_name = inst.display_name;
+  out.lifecycle_state = to_string(inst.state());
+  out.shape = inst.shape;
+  out.availability_domain = inst.availability_domain;
+  out.image_id = inst.image_id;
+  out.time_created = inst.time_created;
+  out.json = json::serialize(instance_api_json(s, inst));
+  return out;
+}
+
 namespace {
 
 instance_record& require_instance(resources& s, const std::string& id) {
@@ -82,10 +99,13 @@ instance_record& require_instance(resources& s, const std::string& id) {
 }
 
 // The instance a change names: 404 when unknown or TERMINATED; its progression brought up to date
-// first, uncounted.
+// first, uncounted (a timed phase that has run its course ends here, and the change is noted for the
+// request's journal line).
 instance_record& require_live_instance(resources& s, const std::string& id) {
   auto& inst = require_instance(s, id);
+  const auto before = inst.state();
   catch_up(s, inst, false);
+  if (inst.state() != before && before != instance_state::creating_image) s.note(state_change(inst, before));
   if (inst.state() == instance_state::terminated)
     throw api_error{404, "NotAuthorizedOrNotFound",
                     "instance " + id + " not found or not authorized: it is TERMINATED"};
@@ -122,6 +142,23 @@ instance_state apply(resources& s, instance_record& inst, instance_event e, cons
 }
 
 constexpr const char* action_names = "STOP, START, SOFTSTOP, RESET, SOFTRESET";
+
+// The optional body, the SDK's InstancePowerActionDetails: none (`null` counts as none), or a
+// JSON object whose `actionType`, when given, is the details' type of the query's action (`reset`
+// for RESET, `softreset` for SOFTRESET; the SDK's third, `rebootMigrate`, goes with an action the
+// fake does not serve), with `allowDenseRebootMigration` a boolean. Nothing in it changes what the
+// fake does; unknown fields are ignored.
+void read_action_details(const api_request& req, std::string_view action) {
+  if (req.body.empty() || (req.parsed_body && req.parsed_body->is_null())) return;
+  field_reader f(body_object(req));
+  if (auto type = f.enumeration("actionType", {"reset", "softreset", "rebootMigrate"})) {
+    const std::string goes_with = *type == "reset" ? "RESET" : *type == "softreset" ? "SOFTRESET" : "REBOOTMIGRATE";
+    if (goes_with != action)
+      throw invalid_parameter(
+          "actionType", "'" + *type + "' details go with action=" + goes_with + ", not action=" + std::string(action));
+  }
+  f.boolean("allowDenseRebootMigration");
+}
 
 }  // namespace
 
@@ -230,6 +267,7 @@ api_response instance_action(resources& s, const api_request& req) {
   const std::string_view a = *action;
   if (a != "STOP" && a != "START" && a != "SOFTSTOP" && a != "RESET" && a != "SOFTRESET")
     throw invalid_parameter("action", "'" + *action + "' is not one of " + action_names);
+  read_action_details(req, a);
   auto& inst = require_live_instance(s, req.params.at(0));
   check_if_match(req, inst);
   instance_state before;

@@ -1,6 +1,9 @@
 #pragma once
 // Resources as the wire shows them (JSON with OCI's field names) and as the C++ surface does.
 
+#include <chrono>
+#include <string>
+
 #include <boost/json.hpp>
 
 #include <ocifake/model.hpp>
@@ -21,5 +24,11 @@ boost::json::object work_request_log_json(const work_request_record::log_entry& 
 
 ocifake::image snapshot(const image_record& r, const dialect_rules& d);
 ocifake::work_request snapshot(const work_request_record& w);
+// As GetComputeImageCapabilitySchema answers it (api/capability_schemas.cpp).
+boost::json::object capability_schema_json(const capability_schema_record& r);
+// The displayName a schema created without one gets: computeimagecapabilityschema-20260101-0000.
+std::string default_schema_name(std::chrono::system_clock::time_point t);
+// As GetInstance answers it (api/instances.cpp, beside instance_api_json).
+ocifake::instance snapshot(const resources& s, const instance_record& inst);
 
 }  // namespace ocifake::detail

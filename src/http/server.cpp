@@ -11,6 +11,7 @@
 #include "http/sockets.hpp"
 #include "lifecycle/progression.hpp"
 #include "model/fields.hpp"
+#include "model/suggest.hpp"
 #include "scenario/apply.hpp"
 #include "store/platform.hpp"
 
@@ -155,6 +156,9 @@ std::string server::add_instance(const instance_spec& spec) {
     throw usage_error("add_instance: compartment_id '" + spec.compartment_id + "' is not a valid OCID");
   if (!spec.id.empty() && !detail::is_ocid(spec.id))
     throw usage_error("add_instance: id '" + spec.id + "' is not a valid OCID");
+  if (spec.availability_domain.size() > 255)
+    throw usage_error("add_instance: availability_domain must be at most 255 characters long (got " +
+                      std::to_string(spec.availability_domain.size()) + ")");
   auto r = impl_->core.store.lock();
   const auto& rules = detail::rules_of(r->dialect());
   if (auto f = detail::foreign_value(spec.launch_mode, nullptr, rules)) {
@@ -162,7 +166,10 @@ std::string server::add_instance(const instance_spec& spec) {
     throw usage_error("add_instance: launch_mode '" + spec.launch_mode + "' is not " + f->expected(rules) +
                       (note.empty() ? "" : " (" + note + ")"));
   }
-  return r->add_instance(spec).id;
+  if (auto expected = detail::instance_seed_refusal(spec.lifecycle_state); !expected.empty())
+    throw usage_error("add_instance: lifecycle_state '" + spec.lifecycle_state + "' is not " + expected +
+                      detail::did_you_mean(spec.lifecycle_state, detail::instance_seed_states));
+  return detail::seed_instance(*r, spec).id;
 }
 
 void server::add_compartment(const std::string& compartment_id) {
@@ -220,6 +227,22 @@ std::optional<image> server::find_image(const std::string& id) const {
   if (!img) return std::nullopt;
   detail::catch_up(*r, *img, false);
   return detail::snapshot(*img, detail::rules_of(r->dialect()));
+}
+
+std::vector<instance> server::instances() const {
+  auto r = impl_->core.store.lock();
+  detail::catch_up_all(*r);
+  std::vector<instance> out;
+  for (const auto* i : r->instances_in_order()) out.push_back(detail::snapshot(*r, *i));
+  return out;
+}
+
+std::optional<instance> server::find_instance(const std::string& id) const {
+  auto r = impl_->core.store.lock();
+  auto* inst = r->find_instance(id);
+  if (!inst) return std::nullopt;
+  detail::catch_up(*r, *inst, false);
+  return detail::snapshot(*r, *inst);
 }
 
 std::vector<work_request> server::work_requests() const {

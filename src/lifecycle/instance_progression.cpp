@@ -1,7 +1,10 @@
 // How an instance's stop, start, reset and terminate progress: the action starts its run, and reads
 // of the instance (GetInstance, refused changes) let it catch up, as an image's phases do. While an
 // image of it is made, the instance follows that image's provision phase (progression.cpp ends it).
+#include <algorithm>
+
 #include "lifecycle/progression.hpp"
+#include "model/json_reader.hpp"
 
 namespace ocifake::detail {
 
@@ -77,6 +80,26 @@ void set_progress_for(resources& r, instance_record& inst, phase p, progress how
     inst.running->how = std::move(how);
     catch_up(r, inst, false);
   }
+}
+
+std::string instance_seed_refusal(std::string_view state) {
+  if (std::find(std::begin(instance_seed_states), std::end(instance_seed_states), state) !=
+      std::end(instance_seed_states))
+    return {};
+  std::string expected = "one of " + join(instance_seed_states);
+  if (state == "CREATING_IMAGE") expected += " (CREATING_IMAGE is reached by CreateImage of the instance, not seeded)";
+  return expected;
+}
+
+const instance_record& seed_instance(resources& r, const ocifake::instance_spec& spec) {
+  const auto state = parse_instance_state(spec.lifecycle_state).value_or(instance_state::running);
+  auto& inst = r.add_instance(spec);
+  const char* action = state == instance_state::stopping      ? "STOP"
+                       : state == instance_state::starting    ? "START"
+                       : state == instance_state::terminating ? "TERMINATE"
+                                                              : nullptr;
+  if (action) start_action(r, inst, action);
+  return inst;
 }
 
 }  // namespace ocifake::detail

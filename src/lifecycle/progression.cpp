@@ -179,6 +179,8 @@ void catch_up(resources& r, work_request_record& wr, bool counted) {
 void catch_up_all(resources& r) {
   for (auto seq : r.running_in_order())
     if (auto* img = r.image_at(seq)) catch_up(r, *img, false);
+  for (const auto* i : r.instances_in_order())
+    if (i->running) catch_up(r, *r.find_instance(i->id), false);
 }
 
 void catch_up(resources& r, image_record& img, bool counted) {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <ocifake/lifecycle.hpp>
 
@@ -45,7 +46,7 @@ void resume_phase(resources& r, image_record& img, phase p, progress how, work_r
 // GetWorkRequest of the tracking work request, a change refused because the image is in a phase).
 void catch_up(resources& r, image_record& img, bool counted);
 void catch_up(resources& r, work_request_record& wr, bool counted);
-void catch_up_all(resources& r);  // after the clock moves
+void catch_up_all(resources& r);  // after the clock moves: images and instances, uncounted
 
 // A new progression for an image's phase; the phase in progress takes it at once.
 void set_progress_for(resources& r, image_record& img, phase p, progress how);
@@ -64,5 +65,18 @@ void set_progress_for(resources& r, instance_record& inst, phase p, progress how
 // An image of `inst` is being made (CreateImage): the instance is CREATING_IMAGE until the image's
 // provision phase ends; finish_phase returns it to its earlier state and notes the change.
 void hold_for_image(resources& r, instance_record& inst, image_record& img);
+
+// The states an instance may be seeded in (instance_spec::lifecycle_state, a scenario's or the
+// admin API's lifecycleState). CREATING_IMAGE is not one: CreateImage of the instance reaches it.
+inline constexpr std::string_view instance_seed_states[] = {"RUNNING",  "STOPPED",     "STOPPING",
+                                                            "STARTING", "TERMINATING", "TERMINATED"};
+// What a refusal of `state` as a seed says was expected ("one of RUNNING, ..."), with why
+// CREATING_IMAGE is not one; empty when `state` is a seed.
+std::string instance_seed_refusal(std::string_view state);
+
+// Registers an instance (resources::add_instance) in the state its spec names, which must be a
+// seed; a transitional one (STOPPING, STARTING, TERMINATING) carries on as if its action (STOP,
+// START, TERMINATE) had just been asked for.
+const instance_record& seed_instance(resources& r, const ocifake::instance_spec& spec);
 
 }  // namespace ocifake::detail

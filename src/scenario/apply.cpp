@@ -21,6 +21,7 @@
 
 #include "api/render.hpp"
 #include "lifecycle/progression.hpp"
+#include "model/capability_descriptors.hpp"
 #include "model/fields.hpp"
 #include "scenario/apply.hpp"
 #include "scenario/scenario_data.hpp"
@@ -114,6 +115,40 @@ void check_dialect(const scenario_data& d, const dialect_rules& rules) {
   for (std::size_t i = 0; i < d.instances.size(); ++i)
     if (auto f = foreign_value(d.instances[i].launch_mode, nullptr, rules))
       refuse("$.instances[" + std::to_string(i) + "]", *f);
+  // A schema's descriptors were read with the values of either cloud; they must be this one's.
+  for (const auto& sc : d.capability_schemas) {
+    const auto& version = *find_global_schema_version(sc.record.version_name);
+    read_input(d.source, [&] {
+      read_schema_data(json::value(sc.record.schema_data), sc.path + ".schemaData", global_descriptors(version, rules),
+                       version.name);
+    });
+  }
+}
+
+// Image capability schemas: ids the server does not have, images the server will have once the
+// document is applied (its images, its catalogue, or the server's own).
+void check_schemas_fit(resources& r, const scenario_data& d, bool catalogue_goes,
+                       const std::set<std::string>& default_ids) {
+  if (d.capability_schemas.empty()) return;
+  std::set<std::string> images(default_ids);
+  for (const auto& img : d.images) images.insert(img.record.id);
+  if (d.platform_images)
+    for (const auto& img : *d.platform_images) {
+      auto drawn = img.record;
+      if (drawn.id.empty()) stamp_platform_image(drawn, r.region());
+      images.insert(drawn.id);
+    }
+  for (const auto& sc : d.capability_schemas) {
+    const auto& id = sc.record.id;
+    if (!id.empty() && r.capability_schemas().find(id))
+      throw invalid_input(d.source, sc.path + ".id",
+                          "an image capability schema id the server does not have yet (" + id + " is there already)");
+    const auto* known = r.find_image(sc.record.image_id);
+    if (!images.count(sc.record.image_id) && !(known && !(known->platform && catalogue_goes)))
+      throw invalid_input(
+          d.source, sc.path + ".imageId",
+          "the id of an image of the scenario or of the server (" + sc.record.image_id + " is neither)");
+  }
 }
 
 void check_fits(core& c, const scenario_data& d) {
@@ -149,6 +184,7 @@ void check_fits(core& c, const scenario_data& d) {
               d.source, img.path + (img.record.id.empty() ? ".displayName" : ".id"),
               "a platform image the server does not have as a custom image (" + drawn.id + " is there already)");
       }
+    check_schemas_fit(*r, d, catalogue_goes, default_ids);
     for (const auto& wr : d.work_requests)
       if (!wr.record.id.empty() && r->has_work_request(wr.record.id))
         throw invalid_input(d.source, wr.path + ".id",
@@ -258,6 +294,17 @@ void resume_phases(resources& r, const scenario_data& d, const std::vector<std::
   }
 }
 
+void add_capability_schemas(resources& r, const scenario_data& d) {
+  for (const auto& sc : d.capability_schemas) {
+    capability_schema_record rec = sc.record;
+    if (rec.id.empty()) rec.id = r.ids().ocid("computeimgcapschema", r.region());
+    if (!sc.time_created_given) rec.time_created = r.now();
+    if (rec.display_name.empty()) rec.display_name = default_schema_name(rec.time_created);
+    rec.etag = r.ids().etag();  // as images, a new etag: the document recreates the state, not its etags
+    r.capability_schemas().add(std::move(rec));
+  }
+}
+
 }  // namespace
 
 void apply_scenario(core& c, const scenario& sc) {
@@ -275,11 +322,12 @@ void apply_scenario(core& c, const scenario& sc) {
   for (const auto& id : d.compartments) r->add_compartment(id);
   for (const auto& o : d.objects) r->register_object(o);
   apply_platform_images(*r, d);
-  for (const auto& spec : d.instances) r->add_instance(spec);
+  for (const auto& spec : d.instances) seed_instance(*r, spec);
   for (auto p : all_phases)
     if (const auto& how = d.lifecycle[static_cast<std::size_t>(p)]) r->lifecycle().default_for(p) = *how;
   auto image_ids = add_images(*r, d);
   add_work_requests(*r, d);
+  add_capability_schemas(*r, d);
   resume_phases(*r, d, image_ids);
 }
 
@@ -395,6 +443,9 @@ void resources_document(json::object& doc, resources& r) {
   json::array work_requests;
   for (const auto* w : r.work_requests_in_order()) work_requests.push_back(work_request_document(*w));
   doc["workRequests"] = std::move(work_requests);
+  json::array schemas;
+  for (const auto* sc : r.capability_schemas().in_order()) schemas.push_back(capability_schema_json(*sc));
+  doc["computeImageCapabilitySchemas"] = std::move(schemas);
   json::object lifecycle;
   for (auto p : all_phases) lifecycle[phase_key(p)] = progress_json(r.lifecycle().default_for(p));
   doc["lifecycle"] = std::move(lifecycle);

@@ -15,6 +15,8 @@
 #include <ocifake/scenario.hpp>
 
 #include "faults/engine.hpp"
+#include "lifecycle/progression.hpp"
+#include "model/capability_descriptors.hpp"
 #include "model/fields.hpp"
 #include "model/json_reader.hpp"
 #include "model/launch_options.hpp"
@@ -265,10 +267,46 @@ scenario_work_request parse_work_request(const json::value& v, const std::string
   return out;
 }
 
+// An image capability schema as GetComputeImageCapabilitySchema answers it; its schemaData is
+// checked against the global schema version it names, as CreateComputeImageCapabilitySchema does.
+scenario_schema parse_capability_schema(const json::value& v, const std::string& path, const dialect_rules& d) {
+  constexpr std::string_view version_key = "computeGlobalImageCapabilitySchemaVersionName";
+  object_reader f(v, path,
+                  {"id", "compartmentId", "computeGlobalImageCapabilitySchemaId", version_key, "imageId",
+                   "lifecycleState", "displayName", "schemaData", "timeCreated", "freeformTags", "definedTags"},
+                  "an image capability schema object, as GetComputeImageCapabilitySchema answers it");
+  scenario_schema out;
+  out.path = path;
+  auto& r = out.record;
+  r.id = f.ocid("id").value_or("");
+  r.compartment_id = *f.ocid("compartmentId", true);
+  r.image_id = *f.ocid("imageId", true);
+  const std::string global_id(global_schema().id);
+  f.enumeration("computeGlobalImageCapabilitySchemaId", {global_id});
+  std::vector<std::string_view> versions;
+  for (const auto& gv : global_schema_versions()) versions.push_back(gv.name);
+  r.version_name = *f.enumeration(version_key, versions, true);
+  // CREATING is what the Create answer shows; every later read sees the schema ACTIVE.
+  auto state = f.enumeration("lifecycleState", {"CREATING", "ACTIVE", "DELETED"}).value_or("ACTIVE");
+  r.state = state == "DELETED" ? schema_state::deleted : schema_state::active;
+  r.display_name = f.string("displayName").value_or("");
+  const auto& version = *find_global_schema_version(r.version_name);
+  if (!f.has("schemaData")) f.object("schemaData", true);  // refused as missing
+  r.schema_data =
+      read_schema_data(*f.value("schemaData"), f.path_of("schemaData"), global_descriptors(version, d), version.name);
+  if (auto t = f.time("timeCreated")) {
+    r.time_created = *t;
+    out.time_created_given = true;
+  }
+  if (auto t = f.freeform_tags()) r.freeform_tags = std::move(*t);
+  if (auto t = f.defined_tags()) r.defined_tags = std::move(*t);
+  return out;
+}
+
 instance_spec read_instance(const json::value& v, const std::string& path, const dialect_rules& d) {
   object_reader f(v, path,
                   {"id", "compartmentId", "displayName", "operatingSystem", "operatingSystemVersion", "imageId",
-                   "launchMode", "shape", "bootVolumeSizeInMBs", "dataVolumes"},
+                   "launchMode", "shape", "bootVolumeSizeInMBs", "dataVolumes", "availabilityDomain", "lifecycleState"},
                   "an instance object {\"compartmentId\", \"displayName\", ...}");
   instance_spec s;
   s.id = f.ocid("id").value_or("");
@@ -279,6 +317,13 @@ instance_spec read_instance(const json::value& v, const std::string& path, const
   if (auto x = f.ocid("imageId")) s.image_id = *x;
   if (auto x = dialect_enumeration(f, "launchMode", d, &dialect_rules::launch_modes)) s.launch_mode = *x;
   if (auto x = f.string("shape")) s.shape = *x;
+  if (auto x = f.string("availabilityDomain")) s.availability_domain = *x;
+  if (auto* v = f.value("lifecycleState")) {
+    auto* text = v->if_string();
+    auto expected = instance_seed_refusal(text ? std::string_view(*text) : std::string_view("?"));
+    if (!expected.empty()) f.fail("lifecycleState", std::move(expected), instance_seed_states);
+    s.lifecycle_state = std::string(*text);
+  }
   s.boot_volume_size_in_mbs = f.integer("bootVolumeSizeInMBs", 1, std::int64_t(1) << 40);
   each(f, "dataVolumes", [&](const json::value& e, const std::string& p) {
     object_reader dv(e, p, {"displayName", "sizeInMBs"}, "a data volume {\"displayName\", \"sizeInMBs\"}");
@@ -338,6 +383,9 @@ void read_contents(const object_reader& f, scenario_data& d) {
   }
   each(f, "workRequests",
        [&](const json::value& v, const std::string& p) { d.work_requests.push_back(parse_work_request(v, p)); });
+  each(f, "computeImageCapabilitySchemas", [&](const json::value& v, const std::string& p) {
+    d.capability_schemas.push_back(parse_capability_schema(v, p, rules));
+  });
   if (auto* l = f.value("lifecycle")) {
     object_reader lf(*l, f.path_of("lifecycle"),
                      {"provision", "import", "export", "delete", "stop", "start", "terminate"},
@@ -357,7 +405,7 @@ struct transitional {
   phase which;
   const char* operation_type;
 };
-std::optional<transitional> phase_of(image_state s) {
+std::optional<transitional> transitional_of(image_state s) {
   switch (s) {
     case image_state::provisioning: return transitional{phase::provision, "Create Image"};
     case image_state::importing: return transitional{phase::import, "Import Image"};
@@ -406,7 +454,7 @@ void cross_check(const scenario_data& d) {
     bool in_flight = state == work_request_state::accepted || state == work_request_state::in_progress;
     if (!in_flight) continue;
     auto img_state = it->second->record.state();
-    auto t = phase_of(img_state);
+    auto t = transitional_of(img_state);
     if (!t || w.operation_type != t->operation_type)
       fail(d.source, wr.path + ".status",
            "SUCCEEDED, FAILED or CANCELED: an ACCEPTED or IN_PROGRESS \"" + w.operation_type +
@@ -415,6 +463,11 @@ void cross_check(const scenario_data& d) {
       fail(d.source, wr.path + ".status",
            "SUCCEEDED, FAILED or CANCELED: image " + w.image_id + " already has a work request in progress");
   }
+  std::set<std::string> schema_ids;
+  for (const auto& sc : d.capability_schemas)
+    if (!sc.record.id.empty() && !schema_ids.insert(sc.record.id).second)
+      fail(d.source, sc.path + ".id",
+           "an id no other image capability schema of the scenario has (" + sc.record.id + " is repeated)");
   std::set<std::string> rule_ids;
   for (const auto& [rule, path] : d.faults) {
     const auto& id = rule.rule_id();
@@ -507,6 +560,8 @@ json::object instance_json(const instance_record& r) {
   if (!r.image_id.empty()) o["imageId"] = r.image_id;
   o["launchMode"] = r.launch_mode;
   o["shape"] = r.shape;
+  o["availabilityDomain"] = r.availability_domain;
+  o["lifecycleState"] = to_string(r.state());
   o["bootVolumeSizeInMBs"] = r.boot_volume_size_in_mbs;
   json::array volumes;
   for (const auto& d : r.data_volumes)
@@ -541,10 +596,11 @@ scenario scenario::parse(std::string_view text, std::string source) {
   d->source = std::move(source);
   detail::read_input(d->source, [&] {
     auto doc = detail::parse_json(text);
-    detail::object_reader f(doc, "$",
-                            {"name", "description", "dialect", "clock", "clockStart", "seed", "compartments",
-                             "instances", "objects", "platformImages", "images", "workRequests", "lifecycle", "faults"},
-                            "a scenario object {\"name\", ...}");
+    detail::object_reader f(
+        doc, "$",
+        {"name", "description", "dialect", "clock", "clockStart", "seed", "compartments", "instances", "objects",
+         "platformImages", "images", "workRequests", "computeImageCapabilitySchemas", "lifecycle", "faults"},
+        "a scenario object {\"name\", ...}");
     detail::read_settings(f, *d);
     detail::read_contents(f, *d);
   });

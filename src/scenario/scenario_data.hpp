@@ -37,6 +37,12 @@ struct scenario_work_request {
   bool time_accepted_given = false;
 };
 
+struct scenario_schema {
+  std::string path;                 // "$.computeImageCapabilitySchemas[0]"
+  capability_schema_record record;  // id empty: generated when applied; etag: drawn when applied
+  bool time_created_given = false;
+};
+
 struct scenario_data {
   std::string source;  // file name or "<string>"
   std::string name;
@@ -54,6 +60,7 @@ struct scenario_data {
   std::optional<bool> platform_default;
   std::optional<std::vector<scenario_image>> platform_images;
   std::vector<scenario_work_request> work_requests;
+  std::vector<scenario_schema> capability_schemas;                   // "computeImageCapabilitySchemas"
   std::array<std::optional<progress>, all_phases.size()> lifecycle;  // by phase
   std::vector<parsed_rule> faults;                   // validated, each with its path ("$.faults[2]")
 };

@@ -134,7 +134,7 @@ std::vector<const work_request_record*> resources::work_requests_in_order() cons
   return in_seq_order(work_requests_);
 }
 
-const instance_record& resources::add_instance(const ocifake::instance_spec& spec) {
+instance_record& resources::add_instance(const ocifake::instance_spec& spec) {
   instance_record r;
   r.id = spec.id.empty() ? ids_.ocid("instance", region_) : spec.id;
   r.compartment_id = spec.compartment_id;
@@ -150,7 +150,9 @@ const instance_record& resources::add_instance(const ocifake::instance_spec& spe
       r.image_id = base->id;
   if (spec.boot_volume_size_in_mbs) r.boot_volume_size_in_mbs = *spec.boot_volume_size_in_mbs;
   r.data_volumes = spec.data_volumes;
-  r.availability_domain = default_availability_domain(region_);
+  r.availability_domain =
+      spec.availability_domain.empty() ? default_availability_domain(region_) : spec.availability_domain;
+  r.machine = instance_machine(parse_instance_state(spec.lifecycle_state).value_or(instance_state::running));
   r.time_created = now();
   touch(r);
   auto id = r.id;

@@ -212,8 +212,9 @@ public:
 
   // ---- instances a CreateImage can capture; registering a known id replaces it. An instance without
   // image_id counts as launched from the newest platform image of its operating system, version and
-  // architecture (store/platform.hpp), when the catalogue has one.
-  const instance_record& add_instance(const ocifake::instance_spec& spec);
+  // architecture (store/platform.hpp), when the catalogue has one. It is in the spec's state (which
+  // callers have checked is a seed), with no action running: lifecycle's seed_instance starts one.
+  instance_record& add_instance(const ocifake::instance_spec& spec);
   const instance_record* find_instance(const std::string& id) const;
   instance_record* find_instance(const std::string& id);
   // A new etag after every change, drawn from the instance's id and a change count rather than the

@@ -1,12 +1,14 @@
 // The request bodies: CreateImage, UpdateImage, ExportImage, ChangeImageCompartment,
-// AddImageShapeCompatibilityEntry, and CreateComputeImageCapabilitySchema,
-// UpdateComputeImageCapabilitySchema and ChangeComputeImageCapabilitySchemaCompartment, parsed and
-// validated by the api layer (no HTTP).
+// AddImageShapeCompatibilityEntry, CreateComputeImageCapabilitySchema,
+// UpdateComputeImageCapabilitySchema and ChangeComputeImageCapabilitySchemaCompartment, and
+// InstanceAction's optional one, parsed and validated by the api layer (no HTTP).
 //
 // Input: one control byte, then the body. The control byte picks the operation (bits 0-2) and
 // whether the request carries an opc-retry-token (bit 3), the etag of the image (or capability
-// schema) it names as if-match (bit 4) or a stale if-match (bit 5). "IMAGE_ID" in the body stands
-// for the seeded image's OCID, so that a capability schema can name an image that exists.
+// schema, or instance) it names as if-match (bit 4) or a stale if-match (bit 5). With bit 6 the
+// request is InstanceAction on the seeded instance instead, bits 0-2 picking its action (STOP,
+// START, SOFTSTOP, RESET, SOFTRESET, then again). "IMAGE_ID" in the body stands for the seeded
+// image's OCID, so that a capability schema can name an image that exists.
 //
 // Checked: every answer is an OCI status with an OCI body; a refused request changes nothing; a
 // request sent again with the same retry token gets the first answer back.
@@ -27,6 +29,9 @@ std::string snapshot(detail::core& c) {
     out += cs->id + cs->compartment_id + cs->display_name + boost::json::serialize(cs->schema_data) +
            boost::json::serialize(cs->freeform_tags) + boost::json::serialize(cs->defined_tags) + cs->etag +
            detail::to_string(cs->state) + "\n";
+  for (const auto* inst : r->instances_in_order())
+    out +=
+        inst->id + detail::to_string(inst->state()) + inst->etag + (inst->running ? inst->running->action : "") + "\n";
   for (const auto* wr : r->work_requests_in_order())
     out += boost::json::serialize(detail::work_request_json(*wr)) + "\n";
   out += std::to_string(c.retries.lock()->size());
@@ -81,14 +86,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     default: req = ocifake_fuzz::request("CreateImage", "POST", "/20160918/images"); break;
   }
-  const bool on_schema = (control & 7) >= 6;
-  if (on_schema)
+  const bool on_instance = (control & 64) != 0;
+  const bool on_schema = !on_instance && (control & 7) >= 6;
+  if (on_instance) {
+    static constexpr const char* actions[] = {"STOP", "START", "SOFTSTOP", "RESET", "SOFTRESET"};
+    req = ocifake_fuzz::request("InstanceAction", "POST", "/20160918/instances/" + ocifake_fuzz::instance_id);
+    req.params.push_back(ocifake_fuzz::instance_id);
+    req.query.emplace("action", actions[(control & 7) % 5]);
+  } else if (on_schema) {
     req.params.insert(req.params.begin(), schema_id);
-  else if (req.operation != "CreateImage" && req.operation != "CreateComputeImageCapabilitySchema")
+  } else if (req.operation != "CreateImage" && req.operation != "CreateComputeImageCapabilitySchema") {
     req.params.insert(req.params.begin(), image_id);
+  }
   req.body = body_text;
   if (control & 8) req.headers.emplace("opc-retry-token", "fuzz-token");
-  if (control & 16) req.headers.emplace("if-match", on_schema ? schema_etag : image.etag);
+  if (control & 16)
+    req.headers.emplace("if-match", on_instance ? s.store.lock()->find_instance(ocifake_fuzz::instance_id)->etag
+                                    : on_schema ? schema_etag
+                                                : image.etag);
   if (control & 32) req.headers.emplace("if-match", "0000");
 
   const std::string before = snapshot(s);

@@ -115,8 +115,9 @@ TEST_CASE("scenario: a key given twice is refused, wherever it is", "[unit][scen
 TEST_CASE("scenario: did you mean, for keys and for values of a closed set", "[unit][scenario]") {
   auto m = mistake_in(doc(R"("instances": [{"compartmentId": ")" + compartment + R"(", "launchMode": "NATIV"}])"));
   CHECK(m.path == "$.instances[0].launchMode");
-  CHECK(m.expected ==
-        R"(one of NATIVE, EMULATED, PARAVIRTUALIZED, ACCELERATEDPV, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
+  CHECK(
+      m.expected ==
+      R"(one of NATIVE, EMULATED, PARAVIRTUALIZED, ACCELERATEDPV, VDPA, CUSTOM; got "NATIV" (did you mean "NATIVE"?))");
   m = mistake_in(doc(R"("images": [)" + image_doc(R"("lifecycleState": "AVAILABEL")") + "]"));
   CHECK_THAT(m.expected, catch_compat::EndsWith(R"(; got "AVAILABEL" (did you mean "AVAILABLE"?))"));
   m = mistake_in(doc(R"("clock": "Manuel")"));
@@ -159,6 +160,88 @@ TEST_CASE("scenario: mistakes in instances and objects", "[unit][scenario]") {
   CHECK_THAT(m.expected, catch_compat::Contains("(required)"));
   CHECK(mistake_in(doc(R"("objects": [{"namespace": "ns", "bucket": "b", "object": "o", "size": 1}])")).path ==
         "$.objects[0].size");
+}
+
+TEST_CASE("scenario: an instance's lifecycleState is a seed, its availabilityDomain a string", "[unit][scenario]") {
+  auto with = [](const std::string& member) {
+    return doc(R"("instances": [{"compartmentId": ")" + compartment + R"("}, {"compartmentId": ")" + compartment +
+               "\", " + member + "}]");
+  };
+  auto m = mistake_in(with(R"("lifecycleState": "CREATING_IMAGE")"));
+  CHECK(m.path == "$.instances[1].lifecycleState");
+  CHECK(m.expected == "one of RUNNING, STOPPED, STOPPING, STARTING, TERMINATING, TERMINATED (CREATING_IMAGE is "
+                      "reached by CreateImage of the instance, not seeded); got \"CREATING_IMAGE\"");
+  m = mistake_in(with(R"("lifecycleState": "STARTNG")"));
+  CHECK(m.path == "$.instances[1].lifecycleState");
+  CHECK_THAT(m.expected, catch_compat::Contains(R"(got "STARTNG" (did you mean "STARTING"?))"));
+  m = mistake_in(with(R"("lifecycleState": 3)"));
+  CHECK(m.path == "$.instances[1].lifecycleState");
+  CHECK_THAT(m.expected, catch_compat::StartsWith("one of RUNNING"));
+  m = mistake_in(with(R"("availabilityDomain": ["AD-1"])"));
+  CHECK(m.path == "$.instances[1].availabilityDomain");
+  m = mistake_in(with(R"("availabilityDomain": "")"));
+  CHECK(m.path == "$.instances[1].availabilityDomain");
+  m = mistake_in(with(R"("lifecycleStat": "RUNNING")"));
+  CHECK_THAT(m.expected, catch_compat::Contains("did you mean \"lifecycleState\"?"));
+  CHECK(mistake_in(with(R"("lifecycleState": "TERMINATED", "availabilityDomain": "Uocm:PHX-AD-2")")).path == "<none>");
+}
+
+TEST_CASE("scenario: mistakes in image capability schemas", "[unit][scenario]") {
+  const std::string image = "ocid1.image.oc1.phx.aaaaaaaaone";
+  auto schema = [&](const std::string& extra, const std::string& data = "{}") {
+    return doc(R"("images": [)" + image_doc() + R"(], "computeImageCapabilitySchemas": [{"compartmentId": ")" +
+               compartment + R"(", "imageId": ")" + image +
+               R"(", "computeGlobalImageCapabilitySchemaVersionName": "2023-11-07", "schemaData": )" + data +
+               (extra.empty() ? "" : ", " + extra) + "}]");
+  };
+  CHECK(mistake_in(schema("")).path == "<none>");
+  auto m = mistake_in(schema(R"("lifecycleState": "GONE")"));
+  CHECK(m.path == "$.computeImageCapabilitySchemas[0].lifecycleState");
+  CHECK_THAT(m.expected, catch_compat::StartsWith("one of CREATING, ACTIVE, DELETED"));
+  m = mistake_in(schema(R"("etag": "x")"));
+  CHECK(m.path == "$.computeImageCapabilitySchemas[0].etag");
+  m = mistake_in(schema(R"("computeGlobalImageCapabilitySchemaId": "ocid1.computeglobalimgcapschema.oc1..other")"));
+  CHECK(m.path == "$.computeImageCapabilitySchemas[0].computeGlobalImageCapabilitySchemaId");
+  m = mistake_in(doc(R"("computeImageCapabilitySchemas": [{"compartmentId": ")" + compartment + R"(", "imageId": ")" +
+                     image +
+                     R"(", "computeGlobalImageCapabilitySchemaVersionName": "2023-11-08", "schemaData": {}}])"));
+  CHECK(m.path == "$.computeImageCapabilitySchemas[0].computeGlobalImageCapabilitySchemaVersionName");
+  CHECK_THAT(m.expected, catch_compat::Contains(R"(did you mean "2023-11-07"?)"));
+  m = mistake_in(doc(R"("computeImageCapabilitySchemas": [{"compartmentId": ")" + compartment + R"(", "imageId": ")" +
+                     image + R"(", "computeGlobalImageCapabilitySchemaVersionName": "2023-11-07"}])"));
+  CHECK(m.path == "$.computeImageCapabilitySchemas[0].schemaData");
+  CHECK_THAT(m.expected, catch_compat::Contains("(required)"));
+  m = mistake_in(schema("", R"({"Compute.Firmwar": {"descriptorType": "enumstring", "source": "IMAGE"}})"));
+  CHECK_THAT(m.path, catch_compat::StartsWith("$.computeImageCapabilitySchemas[0].schemaData"));
+  CHECK_THAT(m.expected, catch_compat::Contains(R"(did you mean "Compute.Firmware"?)"));
+
+  // Checked when applied: the image must be the document's or the server's, the id new to the server.
+  ocifake::server fake({.clock = ocifake::clock_mode::manual});
+  auto refusal = [&](const std::string& text) {
+    try {
+      fake.apply(ocifake::scenario::parse(text, "t.json"));
+    } catch (const ocifake::invalid_input& e) {
+      return std::pair<std::string, std::string>{e.path(), e.expected()};
+    }
+    return std::pair<std::string, std::string>{"<applied>", ""};
+  };
+  const std::string id = R"("id": "ocid1.computeimgcapschema.oc1.phx.aaaaaaaaone")";
+  auto lone = doc(R"("computeImageCapabilitySchemas": [{)" + id + R"(, "compartmentId": ")" + compartment +
+                  R"(", "imageId": ")" + image +
+                  R"(", "computeGlobalImageCapabilitySchemaVersionName": "2023-11-07", "schemaData": {}}])");
+  auto [path, expected] = refusal(lone);
+  CHECK(path == "$.computeImageCapabilitySchemas[0].imageId");
+  CHECK_THAT(expected, catch_compat::Contains(image + " is neither"));
+  CHECK(refusal(schema("")).first == "<applied>");
+  CHECK(refusal(lone).first == "<applied>");  // the image is the server's now
+  std::tie(path, expected) = refusal(lone);
+  CHECK(path == "$.computeImageCapabilitySchemas[0].id");
+  CHECK_THAT(expected, catch_compat::Contains("is there already"));
+  // A document without a dialect may use either cloud's values; applied, they must be the server's (oci).
+  std::tie(path, expected) = refusal(
+      schema("", R"({"Compute.LaunchMode": {"descriptorType": "enumstring", "source": "IMAGE", "values": ["VDPA"]}})"));
+  CHECK_THAT(path, catch_compat::StartsWith("$.computeImageCapabilitySchemas[0].schemaData"));
+  CHECK_THAT(expected, catch_compat::Contains("VDPA"));
 }
 
 TEST_CASE("scenario: mistakes in images", "[unit][scenario]") {
