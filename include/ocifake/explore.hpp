@@ -139,6 +139,10 @@ std::ostream& operator<<(std::ostream& os, const explore_result& result);
 /// "#3 CreateImage lost" (and " + #5 GetImage 500" for a second fault).
 std::string to_string(const std::vector<explored_fault>& faults);
 
+/// One run for a person: `#1 CreateImage lost: FAILED: <message>` (or `passed`), then its journal,
+/// one indented line per request. What the Catch2 and GoogleTest helpers report for a failing run.
+std::string to_string(const explore_run& run);
+
 /// Code under exploration: points a client at `fake.endpoint()` and throws (any exception) when
 /// something came out wrong.
 using explore_body = std::function<void(server& fake)>;

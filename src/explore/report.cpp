@@ -53,6 +53,13 @@ std::string to_string(const std::vector<explored_fault>& faults) {
   return out.empty() ? "reference run (no fault)" : out;
 }
 
+std::string to_string(const explore_run& run) {
+  std::ostringstream os;
+  os << to_string(run.faults) << ": " << (run.passed ? "passed" : "FAILED: " + run.message) << '\n';
+  write_journal(os, run.journal);
+  return os.str();
+}
+
 bool explore_result::ok() const { return reference.passed && failed() == 0; }
 
 std::size_t explore_result::passed() const {
@@ -89,10 +96,7 @@ std::string explore_result::to_string() const {
   for (const auto& r : runs) line(r.faults, r.passed ? "passed" : "FAILED: " + r.message);
   for (const auto& s : skipped) line(s.faults, "skipped: " + s.reason);
   if (cut) os << "  (" << cut << " runs cut by max_runs, from " << ocifake::to_string(cut_runs.front()) << ")\n";
-  for (const auto* r : failures()) {
-    os << "failed with " << ocifake::to_string(r->faults) << ": " << r->message << '\n';
-    write_journal(os, r->journal);
-  }
+  for (const auto* r : failures()) os << ocifake::to_string(*r);
   return os.str();
 }
 
