@@ -109,8 +109,9 @@ void check(const explore_options& o) {
   if (o.depth != 1 && o.depth != 2)
     throw usage_error("explore_options::depth must be 1 or 2, not " + std::to_string(o.depth));
   if (o.jobs == 0) throw usage_error("explore_options::jobs must be at least 1, not 0");
-  if (o.timeout.count() <= 0)
-    throw usage_error("explore_options::timeout must be positive, not " + std::to_string(o.timeout.count()) + "ms");
+  if (o.timeout.count() <= 0 || o.timeout > std::chrono::hours(24))
+    throw usage_error("explore_options::timeout must be from 1ms to 24 hours, not " +
+                      std::to_string(o.timeout.count()) + "ms");
 }
 
 // Runs (or skipped pairs) sorted by their faults: request, then kind in the order the options list
