@@ -60,3 +60,16 @@ TEST_CASE("the uploader gives up on the first error answer") {
   std::cout << ocifake::to_mermaid(failed.journal);  // its journal as a sequence diagram
 }
 // [explore-result]
+
+// What docs/exploration.md shows of the first failing run, kept true here.
+TEST_CASE("the first failing run of the uploader, as a sequence diagram") {
+  auto result = ocifake::explore(options(), upload_golden_image);
+  REQUIRE(result.failed() == 3);
+  CHECK(ocifake::to_mermaid(result.failures().front()->journal) == R"(sequenceDiagram
+    participant Client
+    participant Fake as Fake (ocifake)
+    Client->>Fake: POST /20160918/images (CreateImage)
+    Note over Fake: fault explore-1 error before
+    Fake-->>Client: 500 InternalServerError
+)");
+}

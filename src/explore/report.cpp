@@ -85,7 +85,7 @@ std::string explore_result::to_string() const {
   os << "explored " << runs.size() << " runs: " << passed() << " passed, " << failed() << " failed";
   if (!skipped.empty()) os << ", " << skipped.size() << " skipped";
   if (cut) os << ", " << cut << " cut by max_runs";
-  os << " (reference run: " << requests.size() << " requests)\n";
+  os << " (reference run: " << requests.size() << (requests.size() == 1 ? " request)\n" : " requests)\n");
   std::size_t width = 0;
   for (const auto& r : runs) width = std::max(width, ocifake::to_string(r.faults).size());
   for (const auto& s : skipped) width = std::max(width, ocifake::to_string(s.faults).size());
