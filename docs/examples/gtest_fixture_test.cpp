@@ -3,6 +3,7 @@
 // GTest::gtest_main. Compiled and run by the build (ctest: example.gtest_fixture;
 // example.gtest_journal_on_failure runs the test that fails on purpose and checks the journal it
 // prints, in the console, in the XML report and in OCIFAKE_JOURNAL_DIR).
+#include <stdexcept>
 #include <string>
 
 // [gtest-fixture]
@@ -47,3 +48,21 @@ TEST_F(LostAnswerTest, StartsFromTheBundledScenario) {
   EXPECT_EQ(fake.faults().list()[0].rule.operations(), std::vector<std::string>{"CreateImage"});
 }
 // [gtest-scenario]
+
+// [gtest-explore]
+// Every (request, fault) pair of the uploader, each run on a fresh server: a failure per failing pair.
+void upload_golden_image(ocifake::server& fake) {
+  auto instance = fake.add_instance({.compartment_id = compartment});
+  example::upload_image(fake.endpoint(), compartment, instance, "upload-1");
+  if (fake.images().size() != 1)
+    throw std::runtime_error("expected one image, found " + std::to_string(fake.images().size()));
+}
+
+TEST(Exploration, UploaderSurvivesResetAndLostAnswers) {
+  ocifake::gtest::explore_each({.faults = {ocifake::fault_kind::reset, ocifake::fault_kind::lost}},
+                               upload_golden_image);
+}
+// [gtest-explore]
+
+// Fails on purpose (disabled): the uploader gives up on an error answer, and each such pair is a failure.
+TEST(Exploration, DISABLED_FailsOnPurposeOnErrorAnswers) { ocifake::gtest::explore_each({}, upload_golden_image); }

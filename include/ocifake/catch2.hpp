@@ -62,6 +62,7 @@
 #endif
 
 #include <ocifake/detail/test_journal.hpp>
+#include <ocifake/explore.hpp>
 #include <ocifake/journal.hpp>
 #include <ocifake/options.hpp>
 #include <ocifake/scenario.hpp>
@@ -197,6 +198,28 @@ public:
 private:
   watch watch_;
 };
+
+/// Reports an exploration in the running test case: each failing run as a failure of its own
+/// (its faults, the body's message and the run's journal), then stops the test case; when every
+/// run passed, one passing assertion that says how many ran. A reference run that failed is one
+/// failure with its journal.
+///
+///     ocifake::catch2::require_explored(ocifake::explore(options, upload_golden_image));
+inline void require_explored(const explore_result& result) {
+  if (!result.reference.passed)
+    FAIL("the reference run (no fault) failed, so nothing was explored\n" << to_string(result.reference));
+  for (const auto* run : result.failures()) FAIL_CHECK(to_string(*run));
+  if (!result.ok()) FAIL(result.failed() << " of " << result.runs.size() << " explored runs failed");
+  SUCCEED("explored " << result.runs.size() << " runs, all passed (" << result.skipped.size() << " skipped, "
+                      << result.cut << " cut by max_runs)");
+}
+
+/// `require_explored(explore(options, body))`, returning the result for more checks.
+inline explore_result explore_each(const explore_options& options, const explore_body& body) {
+  auto result = explore(options, body);
+  require_explored(result);
+  return result;
+}
 
 #if OCIFAKE_CATCH2_VERSION == 3
 namespace detail {

@@ -30,6 +30,7 @@
 #include <gtest/gtest.h>
 
 #include <ocifake/detail/test_journal.hpp>
+#include <ocifake/explore.hpp>
 #include <ocifake/journal.hpp>
 #include <ocifake/options.hpp>
 #include <ocifake/scenario.hpp>
@@ -123,6 +124,27 @@ private:
   // Destroyed before `fake` (members go in reverse order), after the destructor above stopped it.
   watch watch_{fake};
 };
+
+/// Reports an exploration in the running test: each failing run as a failure of its own (its
+/// faults, the body's message and the run's journal); when every run passed, a success that says
+/// how many ran. A reference run that failed is one failure with its journal.
+///
+///     ocifake::gtest::expect_explored(ocifake::explore(options, upload_golden_image));
+inline void expect_explored(const explore_result& result) {
+  if (!result.reference.passed) {
+    ADD_FAILURE() << "the reference run (no fault) failed, so nothing was explored\n" << to_string(result.reference);
+    return;
+  }
+  for (const auto* run : result.failures()) ADD_FAILURE() << to_string(*run);
+  if (result.ok()) SUCCEED() << "explored " << result.runs.size() << " runs, all passed";
+}
+
+/// `expect_explored(explore(options, body))`, returning the result for more checks.
+inline explore_result explore_each(const explore_options& options, const explore_body& body) {
+  auto result = explore(options, body);
+  expect_explored(result);
+  return result;
+}
 
 /// A GoogleTest listener: when a test fails, prints the journal of every server watched during
 /// it that saw a request (one line per request: operation, status, retry token, fault fired,

@@ -4,6 +4,7 @@
 
 #include <ocifake/clock.hpp>
 #include <ocifake/error.hpp>
+#include <ocifake/explore.hpp>
 #include <ocifake/faults.hpp>
 #include <ocifake/journal.hpp>
 #include <ocifake/lifecycle.hpp>

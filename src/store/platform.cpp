@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <mutex>
 #include <span>
 
 #include "model/ids.hpp"
@@ -181,7 +183,9 @@ image_record platform_image(ocifake::dialect d, const std::string& region, platf
   return r;
 }
 
-std::vector<image_record> default_platform_images(ocifake::dialect d, const std::string& region) {
+namespace {
+
+std::vector<image_record> build_default_platform_images(ocifake::dialect d, const std::string& region) {
   std::span<const distribution> catalogue = d == ocifake::dialect::pca ? std::span<const distribution>(pca_catalogue)
                                                                        : std::span<const distribution>(oci_catalogue);
   std::vector<image_record> out;
@@ -201,6 +205,20 @@ std::vector<image_record> default_platform_images(ocifake::dialect d, const std:
   std::stable_sort(out.begin(), out.end(),
                    [](const image_record& a, const image_record& b) { return a.time_created < b.time_created; });
   return out;
+}
+
+}  // namespace
+
+// Every server starts with this catalogue, and drawing it (an OCID, an etag and a shape table per
+// image) was most of what starting a server cost; it depends on the dialect and the region only,
+// so each is drawn once per process and copied. Fault-space exploration starts a server per run.
+std::vector<image_record> default_platform_images(ocifake::dialect d, const std::string& region) {
+  static std::mutex mutex;
+  static std::map<std::pair<ocifake::dialect, std::string>, std::vector<image_record>> drawn;
+  std::lock_guard lock(mutex);
+  auto [it, inserted] = drawn.try_emplace({d, region});
+  if (inserted) it->second = build_default_platform_images(d, region);
+  return it->second;
 }
 
 void use_default_platform_images(resources& r) {
