@@ -42,6 +42,7 @@ void start_action(resources& r, instance_record& inst, std::string action) {
 }
 
 void hold_for_image(resources& r, instance_record& inst, image_record& img) {
+  inst.imaging_from = inst.state();
   inst.machine.process(instance_event::image_requested);
   inst.imaging = img.id;
   img.source_instance_id = inst.id;

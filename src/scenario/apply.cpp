@@ -185,6 +185,18 @@ void check_fits(core& c, const scenario_data& d) {
               "a platform image the server does not have as a custom image (" + drawn.id + " is there already)");
       }
     check_schemas_fit(*r, d, catalogue_goes, default_ids);
+    // An instance's creatingImageId: a PROVISIONING image of the document, or of the server.
+    for (std::size_t i = 0; i < d.instance_images.size(); ++i) {
+      const auto& id = d.instance_images[i];
+      if (id.empty()) continue;
+      bool provisioning = false;
+      for (const auto& img : d.images)
+        if (img.record.id == id) provisioning = img.record.state() == image_state::provisioning;
+      if (const auto* known = r->find_image(id)) provisioning = known->state() == image_state::provisioning;
+      if (!provisioning)
+        throw invalid_input(d.source, "$.instances[" + std::to_string(i) + "].creatingImageId",
+                            "a PROVISIONING image of the scenario or the server (" + id + " is not one)");
+    }
     for (const auto& wr : d.work_requests)
       if (!wr.record.id.empty() && r->has_work_request(wr.record.id))
         throw invalid_input(d.source, wr.path + ".id",
@@ -322,13 +334,22 @@ void apply_scenario(core& c, const scenario& sc) {
   for (const auto& id : d.compartments) r->add_compartment(id);
   for (const auto& o : d.objects) r->register_object(o);
   apply_platform_images(*r, d);
-  for (const auto& spec : d.instances) seed_instance(*r, spec);
+  std::vector<std::string> instance_ids;
+  for (const auto& spec : d.instances) instance_ids.push_back(seed_instance(*r, spec).id);
   for (auto p : all_phases)
     if (const auto& how = d.lifecycle[static_cast<std::size_t>(p)]) r->lifecycle().default_for(p) = *how;
   auto image_ids = add_images(*r, d);
   add_work_requests(*r, d);
   add_capability_schemas(*r, d);
   resume_phases(*r, d, image_ids);
+  for (std::size_t i = 0; i < d.instance_images.size(); ++i) {
+    if (d.instance_images[i].empty()) continue;
+    auto* inst = r->find_instance(instance_ids[i]);
+    auto* img = r->find_image(d.instance_images[i]);
+    const auto st = inst->state();
+    if (img && img->state() == image_state::provisioning && (st == instance_state::running || st == instance_state::stopped))
+      hold_for_image(*r, *inst, *img);
+  }
 }
 
 void add_startup_scenario(core& c, const scenario& sc) {

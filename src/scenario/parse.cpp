@@ -303,12 +303,25 @@ scenario_schema parse_capability_schema(const json::value& v, const std::string&
   return out;
 }
 
-instance_spec read_instance(const json::value& v, const std::string& path, const dialect_rules& d) {
+instance_spec read_instance(const json::value& v, const std::string& path, const dialect_rules& d,
+                            std::string* creating_image = nullptr) {
   object_reader f(v, path,
                   {"id", "compartmentId", "displayName", "operatingSystem", "operatingSystemVersion", "imageId",
-                   "launchMode", "shape", "bootVolumeSizeInMBs", "dataVolumes", "availabilityDomain", "lifecycleState"},
+                   "launchMode", "shape", "bootVolumeSizeInMBs", "dataVolumes", "availabilityDomain", "lifecycleState",
+                   "creatingImageId"},
                   "an instance object {\"compartmentId\", \"displayName\", ...}");
   instance_spec s;
+  // Scenarios only: the PROVISIONING image being made of it (it is CREATING_IMAGE until that is done).
+  if (creating_image) {
+    *creating_image = f.ocid("creatingImageId").value_or("");
+    if (!creating_image->empty() && f.has("lifecycleState")) {
+      auto st = f.string("lifecycleState");
+      if (st && *st != "RUNNING" && *st != "STOPPED")
+        f.fail("creatingImageId", "an instance RUNNING or STOPPED to image (its lifecycleState is " + *st + ")");
+    }
+  } else if (f.has("creatingImageId")) {
+    f.fail("creatingImageId", "nothing: an image of an instance is made by CreateImage");
+  }
   s.id = f.ocid("id").value_or("");
   s.compartment_id = *f.ocid("compartmentId", true);
   if (auto x = f.string("displayName")) s.display_name = *x;
@@ -366,7 +379,10 @@ void read_contents(const object_reader& f, scenario_data& d) {
     d.compartments.emplace_back(*s);
   });
   each(f, "instances",
-       [&](const json::value& v, const std::string& p) { d.instances.push_back(read_instance(v, p, rules)); });
+       [&](const json::value& v, const std::string& p) {
+         d.instance_images.emplace_back();
+         d.instances.push_back(read_instance(v, p, rules, &d.instance_images.back()));
+       });
   each(f, "objects", [&](const json::value& v, const std::string& p) { d.objects.push_back(read_object(v, p)); });
   each(f, "images", [&](const json::value& v, const std::string& p) { d.images.push_back(parse_image(v, p, rules)); });
   if (auto* p = f.value("platformImages")) {
@@ -561,7 +577,11 @@ json::object instance_json(const instance_record& r) {
   o["launchMode"] = r.launch_mode;
   o["shape"] = r.shape;
   o["availabilityDomain"] = r.availability_domain;
-  o["lifecycleState"] = to_string(r.state());
+  // An instance an image is being made of is written in the state it returns to, with that image:
+  // applied, the document holds it CREATING_IMAGE again.
+  const bool imaging = r.state() == instance_state::creating_image;
+  o["lifecycleState"] = to_string(imaging ? r.imaging_from : r.state());
+  if (imaging) o["creatingImageId"] = r.imaging;
   o["bootVolumeSizeInMBs"] = r.boot_volume_size_in_mbs;
   json::array volumes;
   for (const auto& d : r.data_volumes)

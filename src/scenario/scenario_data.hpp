@@ -53,6 +53,7 @@ struct scenario_data {
   std::optional<std::uint64_t> seed;
   std::vector<std::string> compartments;
   std::vector<instance_spec> instances;
+  std::vector<std::string> instance_images;  // by instance: "creatingImageId", the image being made of it
   std::vector<object_key> objects;
   std::vector<scenario_image> images;
   // "platformImages": absent keeps the server's catalogue; false empties it, true makes it the

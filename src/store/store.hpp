@@ -142,6 +142,7 @@ struct instance_record {
   };
   std::optional<action_run> running;
   std::string imaging;  // the image being created from it while it is CREATING_IMAGE
+  instance_state imaging_from = instance_state::running;  // the state it returns to then
 
   instance_state state() const noexcept { return machine.state(); }
 };
