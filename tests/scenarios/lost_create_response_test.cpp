@@ -4,6 +4,7 @@
 #include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
+#include "scenarios/explored.hpp"
 
 using namespace std::chrono_literals;
 
@@ -28,7 +29,8 @@ namespace right {
 
 // One opc-retry-token for the logical request, sent by every attempt: the service applies it
 // once and answers the retries with the first answer, replayed.
-std::string create_image(demo::oci_client& oci) {
+template <class Client>
+std::string create_image(Client& oci) {
   httplib::Headers headers{{"opc-retry-token", demo::new_retry_token()}};
   for (int attempt = 1; attempt <= 3; ++attempt) {
     auto a = oci.post("/20160918/images", demo::create_from_instance("build-vm-golden"), headers);
@@ -92,4 +94,31 @@ TEST_CASE("lost-create-response: retrying with the same retry token ends with ex
   CHECK(retry.status == 200);
   CHECK(retry.replayed);  // the first answer, replayed: same image id
   demo::check_diagram(*fake, "lost-create-response");
+}
+
+TEST_CASE("lost-create-response explored: the naive client fails where an answer is lost, the right one nowhere",
+          "[scenarios][explore]") {
+  auto options = demo::exploring("lost-create-response");
+  auto one_image = [](ocifake::server& fake) {
+    if (demo::live_images(fake) != 1)
+      throw std::runtime_error(std::to_string(demo::live_images(fake)) + " images where one was asked for");
+  };
+
+  auto naive_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::oci_client oci(fake.endpoint());
+    naive::create_image(oci);
+    one_image(fake);
+  });
+  INFO(naive_runs);
+  REQUIRE(naive_runs.reference.passed);
+  CHECK(demo::fails_at(naive_runs, "CreateImage", ocifake::fault_kind::lost));
+
+  auto right_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::resilient_client oci(fake.endpoint(), demo::fake_time(fake));
+    right::create_image(oci);
+    one_image(fake);
+  });
+  INFO(right_runs);
+  CHECK(right_runs.ok());
+  CHECK(right_runs.runs.size() >= 4);
 }
