@@ -4,6 +4,7 @@
 #include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
+#include "scenarios/explored.hpp"
 
 using namespace std::chrono_literals;
 
@@ -36,7 +37,8 @@ namespace right {
 
 // Read, change, write with if-match; on 412 the image changed underneath: read it again and
 // reapply the change to the fresh copy, a few times at most.
-void add_tag(demo::oci_client& oci, const std::string& key, const std::string& value) {
+template <class Client>
+void add_tag(Client& oci, const std::string& key, const std::string& value) {
   for (int attempt = 1; attempt <= 5; ++attempt) {
     auto current = oci.get("/20160918/images/" + image);
     if (!current.ok()) throw demo::gave_up("GetImage: " + current.describe());
@@ -74,4 +76,30 @@ TEST_CASE("conflicting-update: a client that re-reads and retries with the new e
   CHECK(tags.at("team") == "platform");  // what was there before is kept
   CHECK(fake->journal("UpdateImage").size() == 2);
   demo::check_diagram(*fake, "conflicting-update");
+}
+
+TEST_CASE("conflicting-update explored: the naive client fails where its write is refused, the right one nowhere",
+          "[scenarios][explore]") {
+  auto options = demo::exploring("conflicting-update");
+  auto tagged = [](ocifake::server& fake) {
+    if (fake.find_image(image)->json.find("\"release\":\"2026.01\"") == std::string::npos)
+      throw std::runtime_error("the release tag is missing");
+  };
+
+  auto naive_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::oci_client oci(fake.endpoint());
+    naive::add_tag(oci, "release", "2026.01");
+    tagged(fake);
+  });
+  INFO(naive_runs);
+  REQUIRE(naive_runs.reference.passed);
+  CHECK(demo::fails_at(naive_runs, "UpdateImage", ocifake::fault_kind::error_409));
+
+  auto right_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::resilient_client oci(fake.endpoint(), demo::fake_time(fake));
+    right::add_tag(oci, "release", "2026.01");
+    tagged(fake);
+  });
+  INFO(right_runs);
+  CHECK(right_runs.ok());
 }

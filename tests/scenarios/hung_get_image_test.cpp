@@ -4,6 +4,7 @@
 #include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
+#include "scenarios/explored.hpp"
 
 using namespace std::chrono_literals;
 
@@ -30,7 +31,9 @@ std::string lifecycle_state(const std::string& endpoint, const demo::sleeper& sl
   for (int attempt = 1; attempt <= 3; ++attempt) {
     auto a = oci.get("/20160918/images/" + image);
     if (a.ok()) return a.field("lifecycleState");
-    if (a.status && a.status != 429 && a.status < 500) throw demo::gave_up("GetImage: " + a.describe());
+    bool again = !a.status || a.status == 429 || a.status >= 500 ||
+                 (a.status == 409 && a.field("code") == "IncorrectState");
+    if (!again) throw demo::gave_up("GetImage: " + a.describe());
     sleep(std::chrono::milliseconds(100 * attempt));
   }
   throw demo::gave_up("GetImage: no answer after 3 attempts");
@@ -68,4 +71,27 @@ TEST_CASE("hung-get-image: a client with a short timeout retries the read and ca
   CHECK(reads[0].status == 0);    // the read that hung
   CHECK(reads[1].status == 200);  // the retry
   demo::check_diagram(*fake, "hung-get-image");
+}
+
+TEST_CASE("hung-get-image explored: the naive client fails where a read hangs, the right one nowhere",
+          "[scenarios][explore]") {
+  auto options = demo::exploring("hung-get-image");
+  options.faults = {ocifake::fault_kind::timeout, ocifake::fault_kind::reset, ocifake::fault_kind::error_500,
+                    ocifake::fault_kind::error_429, ocifake::fault_kind::error_409};
+  options.timeout = 2500ms;  // longer than the naive client's read timeout
+
+  auto naive_runs = ocifake::explore(options, [](ocifake::server& fake) {
+    demo::oci_client oci(fake.endpoint(), 2s);
+    naive::lifecycle_state(oci);
+  });
+  INFO(naive_runs);
+  REQUIRE(naive_runs.reference.passed);
+  CHECK(demo::fails_at(naive_runs, "GetImage", ocifake::fault_kind::timeout));
+
+  auto right_runs = ocifake::explore(options, [](ocifake::server& fake) {
+    if (right::lifecycle_state(fake.endpoint(), demo::fake_time(fake)) != "AVAILABLE")
+      throw std::runtime_error("the image is not AVAILABLE");
+  });
+  INFO(right_runs);
+  CHECK(right_runs.ok());
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "scenarios/demo.hpp"
+#include "scenarios/explored.hpp"
 
 using namespace std::chrono_literals;
 
@@ -16,7 +17,8 @@ struct started_create {
   std::string work_request;
 };
 
-started_create create_image(demo::oci_client& oci) {
+template <class Client>
+started_create create_image(Client& oci) {
   auto a = oci.post("/20160918/images", demo::create_from_instance("build-vm-golden"),
                     {{"opc-retry-token", demo::new_retry_token()}});
   if (!a.ok()) throw demo::gave_up("CreateImage: " + a.describe());
@@ -41,7 +43,8 @@ namespace right {
 
 // Polls the work request every 30 seconds; 5xx, 429 and no answer are retried with exponential
 // backoff (1 s doubling to 1 min) for as long as 20 minutes of failures in a row.
-void wait(demo::oci_client& oci, const started_create& create, const demo::sleeper& sleep) {
+template <class Client>
+void wait(Client& oci, const started_create& create, const demo::sleeper& sleep) {
   std::chrono::milliseconds failing_for{0};
   std::chrono::milliseconds backoff = 1s;
   for (;;) {
@@ -92,4 +95,27 @@ TEST_CASE("service-outage-window: a client that retries 5xx with backoff outlast
   auto journal = fake->journal("GetWorkRequest");
   CHECK(std::count_if(journal.begin(), journal.end(), [](const auto& e) { return e.status == 503; }) > 0);
   demo::check_diagram(*fake, "service-outage-window");
+}
+
+TEST_CASE("service-outage-window explored: the naive client fails on a 503, the right one nowhere",
+          "[scenarios][explore]") {
+  auto options = demo::exploring("service-outage-window");
+  options.faults.push_back(ocifake::fault_kind::error_503);
+
+  auto naive_runs = ocifake::explore(options, [](ocifake::server& fake) {
+    demo::oci_client oci(fake.endpoint());
+    naive::wait(oci, create_image(oci), demo::fake_time(fake));
+  });
+  INFO(naive_runs);
+  REQUIRE(naive_runs.reference.passed);
+  CHECK(demo::fails_at(naive_runs, "GetWorkRequest", ocifake::fault_kind::error_503));
+
+  auto right_runs = ocifake::explore(options, [](ocifake::server& fake) {
+    demo::resilient_client oci(fake.endpoint(), demo::fake_time(fake));
+    auto create = create_image(oci);
+    right::wait(oci, create, demo::fake_time(fake));
+    if (fake.find_image(create.image)->lifecycle_state != "AVAILABLE") throw std::runtime_error("not AVAILABLE");
+  });
+  INFO(right_runs);
+  CHECK(right_runs.ok());
 }

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "scenarios/demo.hpp"
+#include "scenarios/explored.hpp"
 
 using namespace std::chrono_literals;
 
@@ -51,7 +52,8 @@ demo::answer with_backoff(const std::function<demo::answer()>& call, const demo:
   }
 }
 
-std::string create_and_wait(demo::oci_client& oci, const demo::sleeper& sleep) {
+template <class Client>
+std::string create_and_wait(Client& oci, const demo::sleeper& sleep) {
   // Retrying a create is only safe with a retry token (see lost-create-response).
   httplib::Headers headers{{"opc-retry-token", demo::new_retry_token()}};
   auto created = with_backoff(
@@ -96,4 +98,29 @@ TEST_CASE("throttling-storm: a client that honours retry-after and backs off get
   CHECK(throttled == 6);
   CHECK(fake->clock().now() - started >= 12s);
   demo::check_diagram(*fake, "throttling-storm");
+}
+
+TEST_CASE("throttling-storm explored: the naive client fails where it is throttled, the right one nowhere",
+          "[scenarios][explore]") {
+  auto options = demo::exploring("throttling-storm");
+  auto one_available = [](ocifake::server& fake, const std::string& id) {
+    if (demo::live_images(fake) != 1 || fake.find_image(id)->lifecycle_state != "AVAILABLE")
+      throw std::runtime_error("not one AVAILABLE image");
+  };
+
+  auto naive_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::oci_client oci(fake.endpoint());
+    one_available(fake, naive::create_and_wait(oci, demo::fake_time(fake)));
+  });
+  INFO(naive_runs);
+  REQUIRE(naive_runs.reference.passed);
+  CHECK(demo::fails_at(naive_runs, "CreateImage", ocifake::fault_kind::error_429));
+  CHECK(demo::fails_at(naive_runs, "GetWorkRequest", ocifake::fault_kind::error_429));
+
+  auto right_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::resilient_client oci(fake.endpoint(), demo::fake_time(fake));
+    one_available(fake, right::create_and_wait(oci, demo::fake_time(fake)));
+  });
+  INFO(right_runs);
+  CHECK(right_runs.ok());
 }

@@ -4,12 +4,14 @@
 #include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
+#include "scenarios/explored.hpp"
 
 using namespace std::chrono_literals;
 
 namespace {
 
-std::string create_image(demo::oci_client& oci) {
+template <class Client>
+std::string create_image(Client& oci) {
   auto a = oci.post("/20160918/images", demo::create_from_instance("build-vm-golden"),
                     {{"opc-retry-token", demo::new_retry_token()}});
   if (!a.ok()) throw demo::gave_up("CreateImage: " + a.describe());
@@ -34,7 +36,8 @@ namespace right {
 
 // Polls until AVAILABLE. Answers that say "try again" (409 IncorrectState, 429, 5xx, no answer)
 // are tolerated up to a point; 404 and the like, and a terminal state, end the wait with a reason.
-void wait_until_available(demo::oci_client& oci, const std::string& image, const demo::sleeper& sleep) {
+template <class Client>
+void wait_until_available(Client& oci, const std::string& image, const demo::sleeper& sleep) {
   int errors_in_a_row = 0;
   for (int poll = 0; poll < 360; ++poll) {
     auto a = oci.get("/20160918/images/" + image);
@@ -86,4 +89,26 @@ TEST_CASE("transient-incorrect-state: a waiter that retries IncorrectState sees 
   auto reads = fake->journal("GetImage");
   CHECK(std::count_if(reads.begin(), reads.end(), [](const auto& e) { return e.status == 409; }) == 2);
   demo::check_diagram(*fake, "transient-incorrect-state");
+}
+
+TEST_CASE("transient-incorrect-state explored: the naive waiter fails on a 409, the right one nowhere",
+          "[scenarios][explore]") {
+  auto options = demo::exploring("transient-incorrect-state");
+
+  auto naive_runs = ocifake::explore(options, [](ocifake::server& fake) {
+    demo::oci_client oci(fake.endpoint());
+    naive::wait_until_available(oci, create_image(oci), demo::fake_time(fake));
+  });
+  INFO(naive_runs);
+  REQUIRE(naive_runs.reference.passed);
+  CHECK(demo::fails_at(naive_runs, "GetImage", ocifake::fault_kind::error_409));
+
+  auto right_runs = ocifake::explore(options, [](ocifake::server& fake) {
+    demo::resilient_client oci(fake.endpoint(), demo::fake_time(fake));
+    auto image = create_image(oci);
+    right::wait_until_available(oci, image, demo::fake_time(fake));
+    if (demo::live_images(fake) != 1) throw std::runtime_error("not one image");
+  });
+  INFO(right_runs);
+  CHECK(right_runs.ok());
 }
