@@ -4,6 +4,7 @@
 #include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
+#include "scenarios/explored.hpp"
 
 using namespace std::chrono_literals;
 
@@ -14,7 +15,8 @@ struct started_import {
   std::string work_request;
 };
 
-started_import start_import(demo::oci_client& oci) {
+template <class Client>
+started_import start_import(Client& oci) {
   auto a = oci.post("/20160918/images", demo::import_from_object("corrupt-disk.qcow2", "imported-disk"),
                     {{"opc-retry-token", demo::new_retry_token()}});
   if (!a.ok()) throw demo::gave_up("CreateImage: " + a.describe());
@@ -41,8 +43,34 @@ void wait_for_import(demo::oci_client& oci, const started_import& import, const 
 
 namespace right {
 
+// Starts the import, as start_import does. When its answer was lost and the import failed before
+// the retry came, the image is deleted and the retry token with it (409 InvalidatedRetryToken); the
+// work request is still there to say why: the compartment's newest Import Image.
+template <class Client>
+started_import start_import(Client& oci) {
+  auto a = oci.post("/20160918/images", demo::import_from_object("corrupt-disk.qcow2", "imported-disk"),
+                    {{"opc-retry-token", demo::new_retry_token()}});
+  if (a.ok()) return {a.field("id"), a.header("opc-work-request-id")};
+  if (a.status == 409 && a.field("code") == "InvalidatedRetryToken") {
+    auto list = oci.get("/20160918/workRequests?compartmentId=" + demo::compartment);
+    auto newest_first = list.ok() ? demo::json::parse(list.body) : demo::json::value(demo::json::array());
+    if (newest_first.is_array())
+      for (const auto& w : newest_first.as_array())
+        if (w.at("operationType") == "Import Image") {
+          std::string id(w.at("id").as_string());
+          auto full = oci.get("/20160918/workRequests/" + id);  // the summary does not name the image
+          auto resources = full.ok() ? demo::json::parse(full.body).at("resources") : demo::json::array();
+          return {resources.as_array().empty() ? std::string("(unknown)")
+                                               : std::string(resources.at(0).at("identifier").as_string()),
+                  id};
+        }
+  }
+  throw demo::gave_up("CreateImage: " + a.describe());
+}
+
 // Follows the work request; when it FAILED, asks why and says so.
-void wait_for_import(demo::oci_client& oci, const started_import& import, const demo::sleeper& sleep) {
+template <class Client>
+void wait_for_import(Client& oci, const started_import& import, const demo::sleeper& sleep) {
   for (int minute = 0; minute < 180; ++minute) {
     auto wr = oci.get("/20160918/workRequests/" + import.work_request);
     if (!wr.ok()) throw demo::gave_up("GetWorkRequest: " + wr.describe());
@@ -82,7 +110,7 @@ TEST_CASE("failed-import: a client that waits for AVAILABLE times out without sa
 TEST_CASE("failed-import: a client that follows the work request reports the reason at once", "[scenarios]") {
   auto fake = demo::start("failed-import");
   demo::oci_client oci(fake->endpoint());
-  auto import = start_import(oci);
+  auto import = right::start_import(oci);
   auto started = fake->clock().now();
 
   REQUIRE_THROWS_WITH(
@@ -92,4 +120,38 @@ TEST_CASE("failed-import: a client that follows the work request reports the rea
   CHECK(fake->clock().now() - started < 1min);
   CHECK(fake->find_image(import.image)->lifecycle_state == "DELETED");
   demo::check_diagram(*fake, "failed-import");
+}
+
+TEST_CASE("failed-import explored: the naive client fails with no fault at all, the right one at none",
+          "[scenarios][explore]") {
+  auto options = demo::exploring("failed-import");  // the failure is the scenario's lifecycle, not a fault
+  // Right: the job ends at once, saying why the import failed.
+  auto says_why = [](const std::function<void()>& wait) {
+    try {
+      wait();
+    } catch (const demo::gave_up& e) {
+      if (std::string(e.what()).find("bad magic number") != std::string::npos) return;
+      throw;
+    }
+    throw std::runtime_error("the failed import was not reported");
+  };
+
+  auto naive_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::oci_client oci(fake.endpoint());
+    auto import = start_import(oci);
+    says_why([&] { naive::wait_for_import(oci, import, demo::fake_time(fake)); });
+  });
+  INFO(naive_runs);
+  CHECK_FALSE(naive_runs.reference.passed);  // the report says so: nothing could be explored
+  CHECK(naive_runs.runs.empty());
+  CHECK_THAT(naive_runs.to_string(), catch_compat::Contains("timed out after 30 minutes"));
+
+  auto right_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::resilient_client oci(fake.endpoint(), demo::fake_time(fake));
+    auto import = right::start_import(oci);
+    says_why([&] { right::wait_for_import(oci, import, demo::fake_time(fake)); });
+  });
+  INFO(right_runs);
+  CHECK(right_runs.ok());
+  CHECK_FALSE(right_runs.runs.empty());
 }

@@ -3,6 +3,7 @@
 #include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
+#include "scenarios/explored.hpp"
 
 using namespace std::chrono_literals;
 
@@ -13,7 +14,8 @@ struct started_import {
   std::string work_request;
 };
 
-started_import start_import(demo::oci_client& oci) {
+template <class Client>
+started_import start_import(Client& oci) {
   auto a = oci.post("/20160918/images", demo::import_from_object("big-disk.qcow2", "imported-big-disk"),
                     {{"opc-retry-token", demo::new_retry_token()}});
   if (!a.ok()) throw demo::gave_up("CreateImage: " + a.describe());
@@ -41,7 +43,8 @@ namespace right {
 
 // Follows the work request: as long as percentComplete moves, the import is alive. Gives up only
 // when it stops moving for 15 minutes, or after a deadline sized for the largest images (3 hours).
-void wait_for_import(demo::oci_client& oci, const started_import& import, const demo::sleeper& sleep) {
+template <class Client>
+void wait_for_import(Client& oci, const started_import& import, const demo::sleeper& sleep) {
   double last_percent = -1;
   auto since_progress = 0min;
   for (auto waited = 0min; waited < 3h; waited += 1min) {
@@ -88,4 +91,32 @@ TEST_CASE("slow-import: a client that follows the work request's progress gets i
   CHECK(fake->find_image(import.image)->lifecycle_state == "AVAILABLE");
   CHECK(fake->clock().now() - started >= 45min);
   demo::check_diagram(*fake, "slow-import");
+}
+
+TEST_CASE("slow-import explored: the naive client fails with no fault at all, the right one at none",
+          "[scenarios][explore]") {
+  auto options = demo::exploring("slow-import");  // the slowness is the scenario's lifecycle, not a fault
+  auto available = [](ocifake::server& fake, const std::string& image) {
+    if (fake.find_image(image)->lifecycle_state != "AVAILABLE") throw std::runtime_error("not AVAILABLE");
+  };
+
+  auto naive_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::oci_client oci(fake.endpoint());
+    auto import = start_import(oci);
+    naive::wait_for_import(oci, import, demo::fake_time(fake));
+    available(fake, import.image);
+  });
+  INFO(naive_runs);
+  CHECK_FALSE(naive_runs.reference.passed);
+  CHECK_THAT(naive_runs.to_string(), catch_compat::Contains("gave up after 20 minutes"));
+
+  auto right_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::resilient_client oci(fake.endpoint(), demo::fake_time(fake));
+    auto import = start_import(oci);
+    right::wait_for_import(oci, import, demo::fake_time(fake));
+    available(fake, import.image);
+  });
+  INFO(right_runs);
+  CHECK(right_runs.ok());
+  CHECK_FALSE(right_runs.runs.empty());
 }

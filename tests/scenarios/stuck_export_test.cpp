@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "scenarios/demo.hpp"
+#include "scenarios/explored.hpp"
 
 using namespace std::chrono_literals;
 
@@ -32,7 +33,8 @@ namespace right {
 
 // Follows the export's work request and stops when its progress has not moved for 30 minutes,
 // naming the work request so that a support ticket can quote it.
-void wait_for_export(demo::oci_client& oci, const demo::sleeper& sleep) {
+template <class Client>
+void wait_for_export(Client& oci, const demo::sleeper& sleep) {
   std::string last_percent;
   auto unchanged = 0min;
   for (;;) {
@@ -72,4 +74,39 @@ TEST_CASE("stuck-export: a client that watches the work request stops within the
                       catch_compat::Contains(export_work_request) && catch_compat::Contains("IN_PROGRESS at 40%"));
   CHECK(fake->clock().now() - started <= 31min);
   demo::check_diagram(*fake, "stuck-export");
+}
+
+TEST_CASE("stuck-export explored: the naive client fails with no fault at all, the right one at none",
+          "[scenarios][explore]") {
+  auto options = demo::exploring("stuck-export");  // the stuck export is the scenario's, not a fault
+  // Right: the job stops within the hour, naming the stuck work request.
+  auto names_it = [](ocifake::server& fake, const std::function<void(const demo::sleeper&)>& wait) {
+    auto started = fake.clock().now();
+    try {
+      wait(demo::fake_time(fake, 6h));
+    } catch (const demo::gave_up& e) {
+      if (std::string(e.what()).find(export_work_request) != std::string::npos && fake.clock().now() - started <= 1h)
+        return;
+      throw;
+    }
+    throw std::runtime_error("the stuck export was not reported");
+  };
+
+  auto naive_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::oci_client oci(fake.endpoint());
+    names_it(fake, [&](const demo::sleeper& sleep) { naive::wait_for_export(oci, sleep); });
+  });
+  INFO(naive_runs);
+  CHECK_FALSE(naive_runs.reference.passed);
+  CHECK_THAT(naive_runs.to_string(), catch_compat::Contains("killed after 360 minutes"));
+
+  auto right_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    names_it(fake, [&](const demo::sleeper& sleep) {
+      demo::resilient_client oci(fake.endpoint(), sleep);
+      right::wait_for_export(oci, sleep);
+    });
+  });
+  INFO(right_runs);
+  CHECK(right_runs.ok());
+  CHECK_FALSE(right_runs.runs.empty());
 }
