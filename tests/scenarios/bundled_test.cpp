@@ -34,12 +34,12 @@ std::string read(const fs::path& p) {
 
 }  // namespace
 
-TEST_CASE("bundled scenarios: at least the nine documented failure modes are there", "[scenarios]") {
+TEST_CASE("bundled scenarios: at least the ten documented failure modes are there", "[scenarios]") {
   std::set<std::string> names;
   for (const auto& f : bundled()) names.insert(f.stem().string());
   for (const char* expected :
        {"lost-create-response", "throttling-storm", "transient-incorrect-state", "slow-import", "failed-import",
-        "stuck-export", "conflicting-update", "service-outage-window", "hung-get-image"})
+        "stuck-export", "conflicting-update", "service-outage-window", "hung-get-image", "image-while-imaging"})
     CHECK(names.count(expected));
 }
 
