@@ -5,6 +5,7 @@
 #include "catch_compat.hpp"
 
 #include "scenarios/demo.hpp"
+#include "scenarios/explored.hpp"
 
 using namespace std::chrono_literals;
 
@@ -16,7 +17,8 @@ struct images {
 };
 
 // One CreateImage of the demo's instance.
-demo::answer post_create(demo::oci_client& oci, const std::string& display_name, const httplib::Headers& headers) {
+template <class Client>
+demo::answer post_create(Client& oci, const std::string& display_name, const httplib::Headers& headers) {
   return oci.post("/20160918/images", demo::create_from_instance(display_name), headers);
 }
 
@@ -55,7 +57,8 @@ constexpr auto poll_every = 2min;
 // Polls GetInstance every two minutes until the instance has left CREATING_IMAGE (RUNNING or STOPPED
 // again, whichever it was). Answers that say "try again" (429, 5xx, no answer) are tolerated up to
 // a point; a terminated instance, another error or two hours end the wait with a reason.
-void wait_for_instance(demo::oci_client& oci, const demo::sleeper& sleep) {
+template <class Client>
+void wait_for_instance(Client& oci, const demo::sleeper& sleep) {
   int errors_in_a_row = 0;
   std::string state;
   for (auto waited = 0min; waited < 2h; waited += poll_every) {
@@ -77,22 +80,28 @@ void wait_for_instance(demo::oci_client& oci, const demo::sleeper& sleep) {
 
 // One logical CreateImage: one opc-retry-token for all its attempts (a refused attempt does not use
 // it up). Refused with 409 IncorrectState because the instance is CREATING_IMAGE, it waits for the
-// instance and tries again; any other refusal ends it with the service's reason.
-std::string create_image(demo::oci_client& oci, const std::string& display_name, const demo::sleeper& sleep) {
+// instance and tries again; no answer, 429, 5xx and another IncorrectState are tried again; any
+// other refusal ends it with the service's reason.
+template <class Client>
+std::string create_image(Client& oci, const std::string& display_name, const demo::sleeper& sleep) {
   httplib::Headers headers{{"opc-retry-token", demo::new_retry_token()}};
   for (int attempt = 1; attempt <= 3; ++attempt) {
     auto a = post_create(oci, display_name, headers);
     if (a.ok()) return a.field("id");
     bool busy = a.status == 409 && a.field("code") == "IncorrectState" &&
                 a.field("message").find("CREATING_IMAGE") != std::string::npos;
-    if (!busy) throw demo::gave_up(refused(display_name, a));
-    wait_for_instance(oci, sleep);
+    // No answer, 429, 5xx and another IncorrectState: try again, with the same token.
+    bool transient = a.status == 0 || a.status == 429 || a.status >= 500 ||
+                     (a.status == 409 && a.field("code") == "IncorrectState");
+    if (!busy && !transient) throw demo::gave_up(refused(display_name, a));
+    if (busy) wait_for_instance(oci, sleep);
   }
   throw demo::gave_up("CreateImage " + display_name + ": the instance was busy with another image three times");
 }
 
 // Polls GetImage every two minutes until AVAILABLE; a deleted image or an hour ends the wait.
-void wait_until_available(demo::oci_client& oci, const std::string& image, const demo::sleeper& sleep) {
+template <class Client>
+void wait_until_available(Client& oci, const std::string& image, const demo::sleeper& sleep) {
   for (auto waited = 0min; waited < 1h; waited += poll_every) {
     auto a = oci.get("/20160918/images/" + image);
     if (!a.ok()) throw demo::gave_up("GetImage: " + a.describe());
@@ -104,7 +113,8 @@ void wait_until_available(demo::oci_client& oci, const std::string& image, const
   throw demo::gave_up("image " + image + " not AVAILABLE after an hour");
 }
 
-images make_images(demo::oci_client& oci, const demo::sleeper& sleep) {
+template <class Client>
+images make_images(Client& oci, const demo::sleeper& sleep) {
   images made;
   made.golden = create_image(oci, "build-vm-golden", sleep);
   made.backup = create_image(oci, "build-vm-backup", sleep);
@@ -164,4 +174,32 @@ TEST_CASE("image-while-imaging: a client that waits for the instance to leave CR
   CHECK_FALSE(creates[2].replayed);
   CHECK(fake->clock().now() - started >= 20min);
   demo::check_diagram(*fake, "image-while-imaging");
+}
+
+TEST_CASE("image-while-imaging explored: the naive client fails with no fault at all, the right one at none",
+          "[scenarios][explore]") {
+  auto options = demo::exploring("image-while-imaging");  // the busy instance is the scenario's lifecycle
+  auto both_available = [](ocifake::server& fake, const images& made) {
+    for (const auto& id : {made.golden, made.backup}) {
+      demo::fake_time(fake)(10min);  // a wait long enough for an image to be made
+      if (fake.find_image(id)->lifecycle_state != "AVAILABLE") throw std::runtime_error(id + " is not AVAILABLE");
+    }
+    if (demo::live_images(fake) != 2) throw std::runtime_error("not two images");
+  };
+
+  auto naive_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::oci_client oci(fake.endpoint());
+    both_available(fake, naive::make_images(oci));
+  });
+  INFO(naive_runs);
+  CHECK_FALSE(naive_runs.reference.passed);
+  CHECK_THAT(naive_runs.to_string(), catch_compat::Contains("409 IncorrectState"));
+
+  auto right_runs = ocifake::explore(options, [&](ocifake::server& fake) {
+    demo::resilient_client oci(fake.endpoint(), demo::fake_time(fake));
+    both_available(fake, right::make_images(oci, demo::fake_time(fake)));
+  });
+  INFO(right_runs);
+  CHECK(right_runs.ok());
+  CHECK_FALSE(right_runs.runs.empty());
 }
