@@ -6,6 +6,7 @@
 #include <ocifake/catch2.hpp>
 
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -60,6 +61,18 @@ TEST_CASE("the uploader gives up on the first error answer") {
   std::cout << ocifake::to_mermaid(failed.journal);  // its journal as a sequence diagram
 }
 // [explore-result]
+
+// [explore-html]
+TEST_CASE("the exploration report as one HTML page") {
+  auto opts = options();
+  opts.faults = {ocifake::fault_kind::reset, ocifake::fault_kind::lost, ocifake::fault_kind::error_500};
+  opts.depth = 2;  // and a second fault after each first one: the retries are explored too
+  auto result = ocifake::explore(opts, upload_golden_image);
+  std::ofstream("uploader-exploration.html") << result.to_html();  // open it in any browser
+
+  CHECK(result.failed() == 1 + 2);  // a 500; and a 500 on the retry after a reset or a lost answer
+}
+// [explore-html]
 
 // What docs/exploration.md shows of the first failing run, kept true here.
 TEST_CASE("the first failing run of the uploader, as a sequence diagram") {

@@ -132,6 +132,10 @@ struct explore_result {
   /// The report as JSON: `{"reference": {"requests": [...]}, "runs": [...], "summary": {...}}`
   /// (docs/exploration.md).
   std::string to_json() const;
+  /// The report as one self-contained HTML page (inline style, no script, nothing fetched): the
+  /// summary, a matrix of the reference run's requests by fault kind, and each failing run with
+  /// its faults, its message and its journal drawn as an SVG sequence diagram (docs/exploration.md).
+  std::string to_html() const;
 };
 
 /// Writes `result.to_string()`.

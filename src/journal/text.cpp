@@ -8,6 +8,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "journal/text.hpp"
+
 namespace ocifake {
 
 namespace {
@@ -43,9 +45,11 @@ std::string mermaid_text(const std::string& s) {
 
 bool ocid_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'; }
 
+}  // namespace
+
 // Each OCID in `s` as `ocid1.<type>…<last four characters>`: a journal line names the same few
 // resources over and over, and their 60-character OCIDs would make it several hundred long.
-std::string abbreviate_ocids(const std::string& s) {
+std::string detail::abbreviate_ocids(const std::string& s) {
   constexpr std::string_view prefix = "ocid1.";
   std::string out;
   out.reserve(s.size());
@@ -71,6 +75,7 @@ std::string abbreviate_ocids(const std::string& s) {
   return out;
 }
 
+namespace {
 std::string answer_text(const journal_entry& e) {
   if (!e.status) return "no answer";
   auto out = std::to_string(e.status);
@@ -94,7 +99,7 @@ std::string to_string(const journal_entry& e, text_options options) {
     os << " [fault " << e.fault->rule_id << ' ' << to_string(e.fault->action) << ' ' << to_string(e.fault->timing)
        << ']';
   for (const auto& c : e.changes) os << "; " << c;
-  return options.full_ocids ? os.str() : abbreviate_ocids(os.str());
+  return options.full_ocids ? os.str() : detail::abbreviate_ocids(os.str());
 }
 
 std::ostream& operator<<(std::ostream& os, const journal_entry& e) { return os << to_string(e); }
