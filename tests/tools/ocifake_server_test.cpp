@@ -627,7 +627,9 @@ TEST_CASE("ocifake-server explore: usage mistakes exit 2 saying what is wrong", 
       {{"explore", "--scenario", "/no/such/scenario.json", "--", client}, "/no/such/scenario.json"},
   };
   for (const auto& m : mistakes) {
-    INFO(m.args[1] << " " << m.args[2]);
+    std::string line;
+    for (const auto& a : m.args) line += a + " ";
+    INFO(line);
     auto r = run(m.args);
     CHECK(r.status == 2);
     CHECK(r.out.empty());
