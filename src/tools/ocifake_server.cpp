@@ -299,7 +299,8 @@ options:
   --help                  show this text and exit
 
 exit status: 0 when every run passed; 1 when some failed; 2 for a usage mistake or a COMMAND
-that cannot be started; 3 when the reference run failed, so that nothing was explored.
+that cannot be started; 3 when the reference run failed, so that nothing was explored. SIGINT
+or SIGTERM kills the commands running and exits with 128 + the signal.
 )";
 
 // How many lines of a COMMAND's output a run keeps.
@@ -455,6 +456,26 @@ std::string last_lines(std::string text, std::size_t n) {
   return text.substr(at + 1);
 }
 
+// The commands running, each the leader of its process group, so that SIGINT or SIGTERM stops
+// them too: they run in groups of their own, where a terminal's Ctrl-C does not reach them.
+std::mutex children_mutex;
+std::vector<pid_t> children;
+
+void stop_children_on_signals() {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, nullptr);  // the threads started later inherit the mask
+  std::thread([stop] {
+    int sig = 0;
+    sigwait(&stop, &sig);
+    std::lock_guard lock(children_mutex);  // held to the end: no command starts after this
+    for (auto pid : children) ::kill(-pid, SIGKILL);
+    std::_Exit(128 + sig);
+  }).detach();
+}
+
 // Runs `command` with OCIFAKE_ENDPOINT=endpoint, its stdout and stderr together on one pipe; a
 // run passes when it exits 0. A command still running after `limit` is killed, with its children.
 ocifake::detail::run_verdict run_command(const std::vector<std::string>& command, const std::string& endpoint,
@@ -490,7 +511,12 @@ ocifake::detail::run_verdict run_command(const std::vector<std::string>& command
   posix_spawnattr_setsigdefault(&attr, &pipe_signal);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), env.data());
+  int rc = 0;
+  {
+    std::lock_guard lock(children_mutex);
+    rc = posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), env.data());
+    if (rc == 0) children.push_back(pid);
+  }
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
@@ -524,13 +550,17 @@ ocifake::detail::run_verdict run_command(const std::vector<std::string>& command
     } else {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min<std::int64_t>(left.count(), 5)));
     }
-    // Its output may stay open in a process it left behind: the exit ends the run.
-    if (::waitpid(pid, &status, WNOHANG) == pid) break;
+    // Its output may stay open in a process it left behind: the exit ends the run. (Not reaped
+    // yet, so that its pid, and the group's, cannot be reused while `children` lists it.)
+    siginfo_t info{};
+    if (::waitid(P_PID, static_cast<id_t>(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid) break;
   }
-  if (timed_out) {
-    ::kill(-pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
+  if (timed_out) ::kill(-pid, SIGKILL);
+  {
+    std::lock_guard lock(children_mutex);
+    children.erase(std::find(children.begin(), children.end(), pid));
   }
+  ::waitpid(pid, &status, 0);
   for (pollfd p{out[0], POLLIN, 0}; open && ::poll(&p, 1, 0) > 0;) {  // what it wrote before it exited
     char buf[8192];
     auto n = ::read(out[0], buf, sizeof buf);
@@ -576,6 +606,7 @@ int explore_main(int argc, char** argv) {
     std::cerr << "ocifake-server explore: cannot run " << why << "\n";
     return 2;
   }
+  stop_children_on_signals();
   auto& options = c.options;
   try {
     for (const auto& file : c.scenarios) options.scenarios.push_back(ocifake::scenario::load(file));

@@ -6,9 +6,13 @@
 //
 // naive retries a request that got no answer or an error answer, without an opc-retry-token (so a
 // lost CreateImage answer makes a second image); right retries with one; fail makes one request
-// and exits 1; hang makes one request and sleeps for a minute.
+// and exits 1; hang makes one request and sleeps for a minute (first writing its pid to the file
+// EXPLORE_CLIENT_PID_FILE names, when set).
 #include <chrono>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -53,7 +57,10 @@ int main(int argc, char** argv) {
       std::cout << "failing on purpose" << std::endl;
       return 1;
     }
-    if (mode == "hang") std::this_thread::sleep_for(std::chrono::minutes(1));
+    if (mode == "hang") {
+      if (const char* pid_file = std::getenv("EXPLORE_CLIENT_PID_FILE")) std::ofstream(pid_file) << ::getpid();
+      std::this_thread::sleep_for(std::chrono::minutes(1));
+    }
     if (!worth_retrying(answer)) break;
     if (attempt == 5) return 1;
   }

@@ -605,6 +605,34 @@ TEST_CASE("ocifake-server explore: a command that outlives --run-timeout-s is ki
   CHECK_THAT(r.out, catch_compat::Contains("exit 137\nCreateImage: 200\nocifake-server: killed after 1 s"));
 }
 
+TEST_CASE("ocifake-server explore: SIGTERM stops it at once, with the command it runs", "[tools][explore]") {
+  auto scenario = explore_scenario();
+  temp_file pid_file("explore-client.pid", "");
+  ::setenv("EXPLORE_CLIENT_PID_FILE", pid_file.path.c_str(), 1);  // inherited by explore, then the client
+  child explore({"explore", "--scenario", scenario.path.string(), "--", OCIFAKE_EXPLORE_CLIENT, "hang",
+                 explore_compartment, explore_instance});
+  ::unsetenv("EXPLORE_CLIENT_PID_FILE");
+  std::string pid;
+  for (int i = 0; i < 100 && pid.empty(); ++i) {  // the reference run's command is sleeping once it is written
+    std::this_thread::sleep_for(50ms);
+    std::ifstream(pid_file.path) >> pid;
+  }
+  REQUIRE(!pid.empty());
+  auto started = std::chrono::steady_clock::now();
+  explore.signal(SIGTERM);
+  CHECK(explore.wait() == 128 + SIGTERM);
+  CHECK(std::chrono::steady_clock::now() - started < 5s);
+  // The command is gone too (or a zombie, where nothing reaps orphans).
+  auto gone = [&] {
+    std::ifstream stat("/proc/" + pid + "/stat");
+    std::string text;
+    std::getline(stat, text);
+    return text.empty() || text.find(") Z ") != std::string::npos;
+  };
+  for (int i = 0; i < 40 && !gone(); ++i) std::this_thread::sleep_for(50ms);
+  CHECK(gone());
+}
+
 TEST_CASE("ocifake-server explore: usage mistakes exit 2 saying what is wrong", "[tools][explore]") {
   auto client = std::string(OCIFAKE_EXPLORE_CLIENT);
   struct mistake {
