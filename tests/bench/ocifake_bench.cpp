@@ -10,14 +10,19 @@
 //   ocifake_bench list       [--images N] [--journal-limit N] [--no-walk]
 //                                            ListImages pages over N images; RSS per image
 //   ocifake_bench lifecycles [--cycles N]    threads and descriptors before and after N servers
+//   ocifake_bench explore    [--rounds N] [--jobs N]
+//                                            explored runs per second: a body of five requests
+//                                            at depth 1, explored N times
 #include <malloc.h>
 #include <sched.h>
 #include <signal.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -358,6 +363,60 @@ int lifecycles(std::size_t cycles) {
   return 0;
 }
 
+// ---------------------------------------------------------------- (e) exploration
+
+// Explored runs per second: a body of five requests (CreateImage with a retry token, GetWorkRequest
+// until it succeeds, GetImage, ListImages), retrying what got no answer or an error answer, at
+// depth 1 with the default fault kinds, explored `rounds` times with `jobs` runs at once.
+int explore_speed(std::size_t rounds, std::size_t jobs) {
+  const std::string instance = "ocid1.instance.oc1.phx.aaaaaaaabenchmarkinstance";
+  auto start = ocifake::scenario::parse(R"({"name": "explore bench", "platformImages": false, "instances": [{"id": ")" +
+                                        instance + R"(", "compartmentId": ")" + compartment + R"("}]})");
+  ocifake::explore_options options{.server = {.seed = 7}, .scenarios = {start}, .jobs = jobs};
+  auto body = [&](ocifake::server& fake) {
+    httplib::Client http("127.0.0.1", fake.port());
+    http.set_tcp_nodelay(true);
+    http.set_keep_alive(true);
+    http.set_read_timeout(2, 0);
+    auto send = [](const std::function<httplib::Result()>& request) {
+      for (int attempt = 0; attempt < 4; ++attempt) {
+        auto answer = request();
+        if (answer && answer->status < 500 && answer->status != 429 && answer->status != 409) return answer;
+      }
+      throw std::runtime_error("no good answer after 4 attempts");
+    };
+    const httplib::Headers token{{"opc-retry-token", "bench-1"}};
+    auto created = send([&] { return http.Post(images_path, token, create_body(instance), "application/json"); });
+    auto image = json::parse(created->body).at("id").as_string();
+    auto wr = created->get_header_value("opc-work-request-id");
+    for (int poll = 0;; ++poll) {
+      auto answer = send([&] { return http.Get("/20160918/workRequests/" + wr); });
+      if (json::parse(answer->body).at("status") == "SUCCEEDED") break;
+      if (poll == 10) throw std::runtime_error("the work request never succeeded");
+    }
+    if (send([&] { return http.Get(images_path + "/" + std::string(image)); })->status != 200)
+      throw std::runtime_error("GetImage failed");
+    auto listed = send([&] { return http.Get(images_path + "?compartmentId=" + compartment); });
+    if (json::parse(listed->body).as_array().size() != 1) throw std::runtime_error("expected one image");
+  };
+  std::size_t runs = 0, failed = 0, requests = 0;
+  auto t = bench::clock_type::now();
+  for (std::size_t i = 0; i < rounds; ++i) {
+    auto result = ocifake::explore(options, body);
+    expect(result.reference.passed, "the reference run passes");
+    runs += result.runs.size() + 1;
+    failed += result.failed();
+    requests = result.requests.size();
+  }
+  auto seconds = bench::micros_since(t) / 1e6;
+  report("explore.requests", static_cast<double>(requests));
+  report("explore.runs", static_cast<double>(runs));
+  report("explore.failed", static_cast<double>(failed));
+  report("explore.jobs", static_cast<double>(jobs));
+  report("explore.runs_per_s", static_cast<double>(runs) / seconds);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -373,11 +432,13 @@ int main(int argc, char** argv) {
       return list(flag(argc, argv, "--images", 100000), flag(argc, argv, "--journal-limit", 100000),
                   !has_flag(argc, argv, "--no-walk"));
     if (what == "lifecycles") return lifecycles(flag(argc, argv, "--cycles", 1000));
+    if (what == "explore") return explore_speed(flag(argc, argv, "--rounds", 20), flag(argc, argv, "--jobs", 2));
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ocifake_bench %s: %s\n", what.c_str(), e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: ocifake_bench startstop|latency|serve|list|lifecycles [--cycles N] [--requests N] "
-                       "[--images N]\n");
+  std::fprintf(stderr,
+               "usage: ocifake_bench startstop|latency|serve|list|lifecycles|explore [--cycles N] [--requests N] "
+               "[--images N]\n");
   return 2;
 }

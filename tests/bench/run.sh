@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds ocifake_bench in Release and measures ocifake against a bare cpp-httplib baseline in one
 # run (docs/performance.md): start+first answer+stop, wrk throughput for CreateImage and GetImage,
-# single-connection latency, ListImages paging over 100,000 images, and thread/descriptor growth
-# over 1,000 servers; and the api layer's CPU time per operation without sockets (ocifake_micro). Prints every figure, then a Markdown table with ratios and targets.
+# single-connection latency, ListImages paging over 100,000 images, thread/descriptor growth
+# over 1,000 servers, and explored runs per second; and the api layer's CPU time per operation without sockets (ocifake_micro). Prints every figure, then a Markdown table with ratios and targets.
 #
 #   tests/bench/run.sh            # the full run (about eight minutes)
 #   QUICK=1 tests/bench/run.sh    # a smoke run with small counts; its figures mean little
@@ -10,7 +10,7 @@
 # Environment: BUILD_DIR (default build-bench), JOBS (default 2), ROUNDS of wrk (3), DURATION of
 # each 16-connection wrk run (10s) and DURATION1 of each single-connection one (5s), CYCLES (1000),
 # LATENCY_CPU (0: the CPU the pinned single-connection run uses),
-# REQUESTS for latency (5000), IMAGES (100000), RESULTS (the raw "name<TAB>value" file, default
+# REQUESTS for latency (5000), IMAGES (100000), EXPLORE_ROUNDS (20 explorations of 22 runs), RESULTS (the raw "name<TAB>value" file, default
 # $BUILD_DIR/bench-results.tsv).
 set -euo pipefail
 
@@ -19,9 +19,9 @@ root=$(cd "$here/../.." && pwd)
 build=${BUILD_DIR:-$root/build-bench}
 jobs=${JOBS:-2}
 if [[ -n ${QUICK:-} ]]; then
-  rounds=${ROUNDS:-1} duration=${DURATION:-2s} duration1=${DURATION1:-1s} cycles=${CYCLES:-100} requests=${REQUESTS:-500} images=${IMAGES:-5000}
+  rounds=${ROUNDS:-1} duration=${DURATION:-2s} duration1=${DURATION1:-1s} cycles=${CYCLES:-100} requests=${REQUESTS:-500} images=${IMAGES:-5000} explore_rounds=${EXPLORE_ROUNDS:-2}
 else
-  rounds=${ROUNDS:-3} duration=${DURATION:-10s} duration1=${DURATION1:-5s} cycles=${CYCLES:-1000} requests=${REQUESTS:-5000} images=${IMAGES:-100000}
+  rounds=${ROUNDS:-3} duration=${DURATION:-10s} duration1=${DURATION1:-5s} cycles=${CYCLES:-1000} requests=${REQUESTS:-5000} images=${IMAGES:-100000} explore_rounds=${EXPLORE_ROUNDS:-20}
 fi
 
 command -v wrk >/dev/null || { echo "run.sh: wrk is not installed (apt-get install wrk)" >&2; exit 1; }
@@ -114,6 +114,9 @@ section micro
 
 section lifecycles
 "$bench" lifecycles --cycles "$cycles" | tee -a "$results"
+
+section explore
+"$bench" explore --rounds "$explore_rounds" --jobs 2 | tee -a "$results"
 put load.end "$(load)"
 
 echo

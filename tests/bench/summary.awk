@@ -92,6 +92,11 @@ END {
   d0 = v["lifecycles.fds_before"]; d1 = v["lifecycles.fds_after"]
   row(sprintf("threads / fds before → after %d servers", v["lifecycles.cycles"]),
       sprintf("%d → %d / %d → %d", t0, t1, d0, d1), "", "", "no growth", t1 <= t0 && d1 <= d0)
+  if ("explore.runs_per_s" in v) {
+    f = v["explore.runs_per_s"]
+    row(sprintf("explored runs per second: %d-request body, depth 1, jobs %d, %d runs", v["explore.requests"],
+                v["explore.jobs"], v["explore.runs"]), sprintf("%.0f", f), "", "", "≥ 500", f >= 500)
+  }
   printf "\nThe api layer alone (ocifake_micro, CPU time per operation, no sockets):"
   for (i = 1; i <= nmicro; i++) { m = micro[i]; sub(/^micro\./, "", m); printf " %s %s;", m, v[micro[i]] }
   print ""

@@ -157,9 +157,9 @@ struct run_result {
   int status;
   std::string out, err;
 };
-run_result run(std::vector<std::string> args) {
+run_result run(std::vector<std::string> args, std::chrono::milliseconds timeout = 10s) {
   child c(std::move(args));
-  int status = c.wait();
+  int status = c.wait(timeout);
   return {status, c.stdout_rest(), c.stderr_text()};
 }
 
@@ -477,4 +477,215 @@ TEST_CASE("ocifake-server: a scenario it cannot use, or a port in use, exits 1 s
   CHECK_THAT(r.err, catch_compat::Contains(port));
   first.signal(SIGTERM);
   CHECK(first.wait() == 0);
+}
+
+// ---- ocifake-server explore, with tests/programs/explore_client.cpp as the command ----
+
+namespace {
+
+const std::string explore_compartment = "ocid1.compartment.oc1..aaaaaaaaexplore";
+const std::string explore_instance = "ocid1.instance.oc1.phx.aaaaaaaaexplore";
+
+// The state every run starts from: the instance to capture, no platform images (so that the
+// client's ListImages shows only what it made).
+temp_file explore_scenario() {
+  return temp_file("explore-scenario.json", R"({"name": "explore", "seed": 11, "platformImages": false,
+    "instances": [{"id": ")" + explore_instance +
+                                                R"(", "compartmentId": ")" + explore_compartment + R"("}]})");
+}
+
+// `ocifake-server explore [flags] --scenario S -- explore_client MODE C I`.
+run_result explore(const std::string& mode, std::vector<std::string> flags, const temp_file& scenario) {
+  std::vector<std::string> args{"explore"};
+  args.insert(args.end(), flags.begin(), flags.end());
+  for (std::string a : {std::string("--scenario"), scenario.path.string(), std::string("--"),
+                        std::string(OCIFAKE_EXPLORE_CLIENT), mode, explore_compartment, explore_instance})
+    args.push_back(a);
+  return run(args, 60s);
+}
+
+json::object read_report(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return json::parse(text.str()).as_object();
+}
+
+}  // namespace
+
+TEST_CASE("ocifake-server explore: a client that retries without a token fails the lost CreateImage",
+          "[tools][explore]") {
+  auto scenario = explore_scenario();
+  temp_file report("explore-report.json", "");
+  auto r = explore("naive", {"--report", report.path.string()}, scenario);
+  INFO(r.out << r.err);
+  CHECK(r.status == 1);
+  // CreateImage: reset, lost, 500, 429, 409; ListImages: reset, 500, 429, 409 (lost skipped).
+  CHECK(lines_of(r.out) ==
+        std::vector<std::string>{"FAIL #1 CreateImage lost: exit 1: expected one image, found 2",
+                                 "explored 9 runs: 8 passed, 1 failed, 1 skipped (reference run: 2 requests)"});
+
+  auto doc = read_report(report.path);
+  const auto& requests = doc.at("reference").at("requests").as_array();
+  REQUIRE(requests.size() == 2);
+  CHECK(requests[0].at("operation") == "CreateImage");
+  CHECK(requests[0].at("seq") == 1);
+  CHECK(requests[1].at("operation") == "ListImages");
+  CHECK(doc.at("reference").at("exitCode") == 0);
+  const auto& runs = doc.at("runs").as_array();
+  REQUIRE(runs.size() == 9);
+  const auto& lost = runs[1].as_object();
+  CHECK(lost.at("faults").as_array()[0].at("operation") == "CreateImage");
+  CHECK(lost.at("faults").as_array()[0].at("fault") == "lost");
+  CHECK(lost.at("faults").as_array()[0].at("request") == 1);
+  CHECK(lost.at("passed") == false);
+  CHECK(lost.at("exitCode") == 1);
+  // The command's last lines, stdout and stderr together.
+  // (The first retry is refused 409: the instance is still held by the image the lost request made.)
+  CHECK(lost.at("output") ==
+        "CreateImage: no answer\nCreateImage: 409\nCreateImage: 200\nListImages: 200\nexpected one image, found 2");
+  CHECK(lost.at("journal").as_array().size() == 4);  // the lost CreateImage, two retries, ListImages
+  CHECK(runs[0].at("passed") == true);
+  CHECK(runs[0].at("exitCode") == 0);
+  CHECK(doc.at("summary") == json::parse(R"({"runs": 9, "passed": 8, "failed": 1, "skipped": 1, "cut": 0})"));
+  CHECK(doc.at("skipped").as_array()[0].at("faults").as_array()[0].at("operation") == "ListImages");
+}
+
+TEST_CASE("ocifake-server explore: a client that retries with a token passes every run", "[tools][explore]") {
+  auto scenario = explore_scenario();
+  auto r = explore("right", {}, scenario);
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out == "explored 9 runs: 9 passed, 0 failed, 1 skipped (reference run: 2 requests)\n");
+  CHECK(r.err.empty());  // no progress line: stderr is not a terminal
+}
+
+TEST_CASE("ocifake-server explore: --jobs 2 gives the same verdicts", "[tools][explore]") {
+  auto scenario = explore_scenario();
+  temp_file one("explore-jobs1.json", ""), two("explore-jobs2.json", "");
+  auto a = explore("naive", {"--report", one.path.string()}, scenario);
+  auto b = explore("naive", {"--jobs", "2", "--report=" + two.path.string()}, scenario);
+  CHECK(a.status == 1);
+  CHECK(b.status == 1);
+  CHECK(a.out == b.out);
+  auto verdicts = [](const json::object& doc) {
+    std::vector<std::pair<std::string, bool>> out;
+    for (const auto& run : doc.at("runs").as_array())
+      out.emplace_back(json::serialize(run.at("faults")), run.at("passed").as_bool());
+    return out;
+  };
+  CHECK(verdicts(read_report(one.path)) == verdicts(read_report(two.path)));
+}
+
+TEST_CASE("ocifake-server explore: --max-runs cuts the plan and --faults chooses the kinds", "[tools][explore]") {
+  auto scenario = explore_scenario();
+  auto r = explore("naive", {"--max-runs", "3"}, scenario);
+  CHECK(r.status == 1);
+  CHECK_THAT(r.out, catch_compat::Contains("explored 3 runs: 2 passed, 1 failed, 1 skipped, 6 cut by --max-runs"));
+  r = explore("naive", {"--faults", "reset,500"}, scenario);
+  CHECK(r.status == 0);
+  CHECK(r.out == "explored 4 runs: 4 passed, 0 failed (reference run: 2 requests)\n");
+}
+
+TEST_CASE("ocifake-server explore: a failing reference run exits 3 with its output", "[tools][explore]") {
+  auto scenario = explore_scenario();
+  auto r = explore("fail", {}, scenario);
+  CHECK(r.status == 3);
+  CHECK(r.out ==
+        "the reference run (no fault) failed, so nothing was explored: exit 1\nCreateImage: 200\nfailing on purpose\n");
+}
+
+TEST_CASE("ocifake-server explore: a command that outlives --run-timeout-s is killed and its run fails",
+          "[tools][explore]") {
+  auto scenario = explore_scenario();
+  auto started = std::chrono::steady_clock::now();
+  auto r = explore("hang", {"--run-timeout-s", "1"}, scenario);
+  CHECK(std::chrono::steady_clock::now() - started < 10s);
+  CHECK(r.status == 3);
+  CHECK_THAT(r.out, catch_compat::Contains("exit 137\nCreateImage: 200\nocifake-server: killed after 1 s"));
+}
+
+TEST_CASE("ocifake-server explore: SIGTERM stops it at once, with the command it runs", "[tools][explore]") {
+  auto scenario = explore_scenario();
+  temp_file pid_file("explore-client.pid", "");
+  ::setenv("EXPLORE_CLIENT_PID_FILE", pid_file.path.c_str(), 1);  // inherited by explore, then the client
+  child explore({"explore", "--scenario", scenario.path.string(), "--", OCIFAKE_EXPLORE_CLIENT, "hang",
+                 explore_compartment, explore_instance});
+  ::unsetenv("EXPLORE_CLIENT_PID_FILE");
+  std::string pid;
+  for (int i = 0; i < 100 && pid.empty(); ++i) {  // the reference run's command is sleeping once it is written
+    std::this_thread::sleep_for(50ms);
+    std::ifstream(pid_file.path) >> pid;
+  }
+  REQUIRE(!pid.empty());
+  auto started = std::chrono::steady_clock::now();
+  explore.signal(SIGTERM);
+  CHECK(explore.wait() == 128 + SIGTERM);
+  CHECK(std::chrono::steady_clock::now() - started < 5s);
+  // The command is gone too (or a zombie, where nothing reaps orphans).
+  auto gone = [&] {
+    std::ifstream stat("/proc/" + pid + "/stat");
+    std::string text;
+    std::getline(stat, text);
+    return text.empty() || text.find(") Z ") != std::string::npos;
+  };
+  for (int i = 0; i < 40 && !gone(); ++i) std::this_thread::sleep_for(50ms);
+  CHECK(gone());
+}
+
+TEST_CASE("ocifake-server explore: usage mistakes exit 2 saying what is wrong", "[tools][explore]") {
+  auto client = std::string(OCIFAKE_EXPLORE_CLIENT);
+  struct mistake {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::vector<mistake> mistakes{
+      {{"explore", "--job", "2", "--", client}, R"(unknown option '--job' (did you mean "--jobs"?))"},
+      {{"explore", "--jobs", "2"}, "explore needs -- and the command to run"},
+      {{"explore", "--"}, "explore needs a command after --"},
+      {{"explore", client}, "is not an option of explore; the command to explore comes after --"},
+      {{"explore", "--depth", "3", "--", client}, "--depth takes 1 or 2, not '3'"},
+      {{"explore", "--jobs", "0", "--", client}, "--jobs takes a number from 1 to 256, not '0'"},
+      {{"explore", "--faults", "500,lots", "--", client}, "--faults: "},
+      {{"explore", "--faults", "500,lots", "--", client}, "lots"},
+      {{"explore", "--dialect", "pcx", "--", client}, R"(--dialect takes oci or pca, not 'pcx' (did you mean "pca"?))"},
+      {{"explore", "--seed", "x", "--", client}, "--seed takes a number"},
+      {{"explore", "--", "/no/such/program"}, "cannot run /no/such/program: No such file or directory"},
+      {{"explore", "--", "no-such-program-ocifake"}, "cannot run no-such-program-ocifake: not found in PATH"},
+      {{"explore", "--scenario", "/no/such/scenario.json", "--", client}, "/no/such/scenario.json"},
+  };
+  for (const auto& m : mistakes) {
+    std::string line;
+    for (const auto& a : m.args) line += a + " ";
+    INFO(line);
+    auto r = run(m.args);
+    CHECK(r.status == 2);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, catch_compat::Contains(m.message));
+  }
+  auto help = run({"explore", "--help"});
+  CHECK(help.status == 0);
+  CHECK_THAT(help.out, catch_compat::StartsWith("usage: ocifake-server explore [options] -- COMMAND [ARG...]"));
+  for (const char* flag : {"--scenario", "--seed", "--dialect", "--faults", "--depth", "--jobs", "--max-runs",
+                           "--timeout-ms", "--run-timeout-s", "--report"})
+    CHECK_THAT(help.out, catch_compat::Contains(flag));
+  CHECK_THAT(run({"--help"}).out, catch_compat::Contains("ocifake-server explore [options] -- COMMAND"));
+}
+
+TEST_CASE("ocifake-server explore: a command in another language finds the fake at OCIFAKE_ENDPOINT",
+          "[tools][explore]") {
+  if (!std::filesystem::exists("/usr/bin/python3")) {
+    WARN("no /usr/bin/python3: the Python command is not tried");
+    return;
+  }
+  // The reference run only (the command makes no OCI request): it passes when the admin API
+  // answers at the address the environment gives.
+  auto r = run({"explore", "--", "/usr/bin/python3", "-c",
+                "import os, sys, urllib.request\n"
+                "url = os.environ['OCIFAKE_ENDPOINT'] + '/_ocifake/health'\n"
+                "sys.exit(0 if urllib.request.urlopen(url).status == 200 else 1)\n"},
+               60s);
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(r.out == "explored 0 runs: 0 passed, 0 failed (reference run: 0 requests)\n");
 }
