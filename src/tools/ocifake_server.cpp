@@ -296,6 +296,7 @@ options:
   --run-timeout-s S       a COMMAND still running after S seconds is killed and its run fails
                           (default 60)
   --report FILE           write the report as JSON to FILE
+  --html FILE             write the report as one self-contained HTML page to FILE
   --help                  show this text and exit
 
 exit status: 0 when every run passed; 1 when some failed; 2 for a usage mistake or a COMMAND
@@ -311,7 +312,7 @@ struct explore_cli {
   std::vector<std::string> scenarios;
   std::optional<std::uint64_t> seed;
   std::string report;
-  // The HTML report (--html FILE) is written next to the JSON one, from the same result.
+  std::string html;  // --html FILE: the same report as one self-contained HTML page
   std::chrono::seconds run_timeout{60};
   std::vector<std::string> command;
   bool help = false;
@@ -381,7 +382,11 @@ constexpr explore_flag_row explore_flags[] = {
        if (v.empty()) throw usage_mistake{f + " must not be empty"};
        c.report = v;
      }},
-    // --html FILE: the report as one HTML page, to be added here.
+    {"--html", true,
+     [](explore_cli& c, explore_arg f, explore_arg v) {
+       if (v.empty()) throw usage_mistake{f + " must not be empty"};
+       c.html = v;
+     }},
     {"--help", false, [](explore_cli& c, explore_arg, explore_arg) { c.help = true; }},
 };
 
@@ -660,9 +665,16 @@ int explore_main(int argc, char** argv) {
   if (!c.report.empty()) {
     std::ofstream out(c.report, std::ios::binary);
     out << boost::json::serialize(ocifake::detail::report_json(result)) << "\n";
-    // The HTML report (--html) is to be written here, from the same result.
     if (!out) {
       std::cerr << "ocifake-server explore: cannot write the report to " << c.report << "\n";
+      return 2;
+    }
+  }
+  if (!c.html.empty()) {
+    std::ofstream out(c.html, std::ios::binary);
+    out << result.to_html();
+    if (!out) {
+      std::cerr << "ocifake-server explore: cannot write the HTML report to " << c.html << "\n";
       return 2;
     }
   }

@@ -517,9 +517,17 @@ TEST_CASE("ocifake-server explore: a client that retries without a token fails t
           "[tools][explore]") {
   auto scenario = explore_scenario();
   temp_file report("explore-report.json", "");
-  auto r = explore("naive", {"--report", report.path.string()}, scenario);
+  temp_file html("explore-report.html", "");
+  auto r = explore("naive", {"--report", report.path.string(), "--html", html.path.string()}, scenario);
   INFO(r.out << r.err);
   CHECK(r.status == 1);
+  {
+    std::ifstream in(html.path, std::ios::binary);
+    std::ostringstream page;
+    page << in.rdbuf();
+    CHECK_THAT(page.str(), catch_compat::StartsWith("<!DOCTYPE html>"));
+    CHECK_THAT(page.str(), catch_compat::Contains("<svg"));  // the failing run's journal, drawn
+  }
   // CreateImage: reset, lost, 500, 429, 409; ListImages: reset, 500, 429, 409 (lost skipped).
   CHECK(lines_of(r.out) ==
         std::vector<std::string>{"FAIL #1 CreateImage lost: exit 1: expected one image, found 2",
@@ -667,7 +675,7 @@ TEST_CASE("ocifake-server explore: usage mistakes exit 2 saying what is wrong", 
   CHECK(help.status == 0);
   CHECK_THAT(help.out, catch_compat::StartsWith("usage: ocifake-server explore [options] -- COMMAND [ARG...]"));
   for (const char* flag : {"--scenario", "--seed", "--dialect", "--faults", "--depth", "--jobs", "--max-runs",
-                           "--timeout-ms", "--run-timeout-s", "--report"})
+                           "--timeout-ms", "--run-timeout-s", "--report", "--html"})
     CHECK_THAT(help.out, catch_compat::Contains(flag));
   CHECK_THAT(run({"--help"}).out, catch_compat::Contains("ocifake-server explore [options] -- COMMAND"));
 }
