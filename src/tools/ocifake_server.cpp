@@ -42,8 +42,6 @@
 #include "http/sockets.hpp"     // is_loopback, as the server itself decides it
 #include "model/suggest.hpp"
 
-extern char** environ;
-
 namespace {
 
 constexpr std::string_view usage = R"(usage: ocifake-server [options]
@@ -413,7 +411,7 @@ explore_cli parse_explore(int argc, char** argv) {
     for (const auto& row : explore_flags)
       if (row.name == name) flag = &row;
     if (!flag) {
-      if (name.rfind("-", 0) != 0)
+      if (name.rfind('-', 0) != 0)
         throw usage_mistake{"'" + args[i] + "' is not an option of explore; the command to explore comes after --"};
       throw usage_mistake{"unknown option '" + args[i] + "'" + ocifake::detail::did_you_mean(name, explore_flag_names)};
     }
@@ -702,9 +700,9 @@ int explore_main(int argc, char** argv) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  // A parent that closes our pipes must not kill us with SIGPIPE; writes just fail.
-  std::signal(SIGPIPE, SIG_IGN);
+namespace {
+
+int server_main(int argc, char** argv) {
   if (argc > 1 && std::string_view(argv[1]) == "explore") return explore_main(argc, argv);
   cli c;
   try {
@@ -724,6 +722,19 @@ int main(int argc, char** argv) {
   try {
     return run(c);
   } catch (const ocifake::error& e) {
+    std::cerr << "ocifake-server: " << e.what() << "\n";
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // A parent that closes our pipes must not kill us with SIGPIPE; writes just fail.
+  std::signal(SIGPIPE, SIG_IGN);
+  try {
+    return server_main(argc, argv);
+  } catch (const std::exception& e) {  // anything else: said, never an abort
     std::cerr << "ocifake-server: " << e.what() << "\n";
     return 1;
   }
