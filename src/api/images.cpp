@@ -240,12 +240,14 @@ void import_object(const resources& s, const create_request& c, image_record& im
 
 // The shapes a new image is compatible with: a captured image those of its base image (when the
 // store still has it) and its instance's shape; an import the default VM shapes of its launch mode.
-std::vector<shape_entry> shapes_of_new_image(resources& s, const create_request& c, const image_record& img) {
+shape_list shapes_of_new_image(resources& s, const create_request& c, const image_record& img) {
   if (!c.instance_id) return import_shapes(s.dialect(), img.launch_mode);
-  std::vector<shape_entry> shapes;
+  shape_list shapes;
   if (!img.base_image_id.empty())
     if (const auto* base = s.find_image(img.base_image_id)) shapes = base->shapes;
-  if (const auto* inst = s.find_instance(*c.instance_id)) add_shape(shapes, shape_for(inst->shape));
+  if (const auto* inst = s.find_instance(*c.instance_id))
+    if (std::none_of(shapes.begin(), shapes.end(), [&](const shape_entry& e) { return e.shape == inst->shape; }))
+      add_shape(shapes.edit(), shape_for(inst->shape));
   return shapes;
 }
 

@@ -32,18 +32,19 @@ const std::string& shape_name(const api_request& req) {
   return name;
 }
 
-std::vector<shape_entry>::iterator find_shape(image_record& img, const std::string& name) {
-  return std::find_if(img.shapes.begin(), img.shapes.end(), [&](const shape_entry& e) { return e.shape == name; });
+const shape_entry* find_shape(const image_record& img, const std::string& name) {
+  auto it = std::find_if(img.shapes.begin(), img.shapes.end(), [&](const shape_entry& e) { return e.shape == name; });
+  return it == img.shapes.end() ? nullptr : &*it;
 }
 
 // The image's entry for the request's shape; 404 when it has none.
-std::vector<shape_entry>::iterator require_shape(image_record& img, const api_request& req) {
+const shape_entry& require_shape(const image_record& img, const api_request& req) {
   const auto& name = shape_name(req);
-  auto it = find_shape(img, name);
-  if (it == img.shapes.end())
+  const auto* e = find_shape(img, name);
+  if (!e)
     throw api_error{404, "NotAuthorizedOrNotFound",
                     "shape " + name + " is not in the compatibility list of image " + img.id + " (or not authorized)"};
-  return it;
+  return *e;
 }
 
 // memoryConstraints {minInGBs, maxInGBs} or ocpuConstraints {min, max}: non-negative integers, the
@@ -88,7 +89,7 @@ api_response list_image_shape_compatibility_entries(resources& s, const api_requ
 
 api_response get_image_shape_compatibility_entry(resources& s, const api_request& req) {
   auto& img = require_image(s, req.params.at(0));
-  return json_answer(shape_json(img, *require_shape(img, req)));
+  return json_answer(shape_json(img, require_shape(img, req)));
 }
 
 api_response add_image_shape_compatibility_entry(resources& s, const api_request& req) {
@@ -103,12 +104,13 @@ api_response add_image_shape_compatibility_entry(resources& s, const api_request
   if (!img.machine.process(image_event::change_shapes))
     throw incorrect_state("image " + img.id + " is " + to_string(img.state()) + "; its shapes cannot change");
 
-  auto it = find_shape(img, name);
-  const bool added = it == img.shapes.end();
+  auto& shapes = img.shapes.edit();
+  auto it = std::find_if(shapes.begin(), shapes.end(), [&](const shape_entry& e) { return e.shape == name; });
+  const bool added = it == shapes.end();
   if (added) {
-    auto at = std::upper_bound(img.shapes.begin(), img.shapes.end(), name,
+    auto at = std::upper_bound(shapes.begin(), shapes.end(), name,
                                [](const std::string& n, const shape_entry& e) { return n < e.shape; });
-    it = img.shapes.insert(at, shape_entry{name, std::nullopt, std::nullopt});
+    it = shapes.insert(at, shape_entry{name, std::nullopt, std::nullopt});
   }
   it->memory_constraints = std::move(memory);
   it->ocpu_constraints = std::move(ocpu);
@@ -119,11 +121,11 @@ api_response add_image_shape_compatibility_entry(resources& s, const api_request
 
 api_response remove_image_shape_compatibility_entry(resources& s, const api_request& req) {
   auto& img = require_live_image(s, req.params.at(0));
-  auto it = require_shape(img, req);
-  const auto name = it->shape;
+  const auto name = require_shape(img, req).shape;
   if (!img.machine.process(image_event::change_shapes))
     throw incorrect_state("image " + img.id + " is " + to_string(img.state()) + "; its shapes cannot change");
-  img.shapes.erase(it);
+  auto& shapes = img.shapes.edit();
+  shapes.erase(std::find_if(shapes.begin(), shapes.end(), [&](const shape_entry& e) { return e.shape == name; }));
   api_response r;
   r.status = 204;
   r.changes.push_back("image " + img.id + ": shape " + name + " removed");

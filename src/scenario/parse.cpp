@@ -192,7 +192,7 @@ scenario_image parse_image(const json::value& v, const std::string& path, const 
     out.time_created_given = true;
   }
   out.shapes_given = f.has("shapes");
-  each(f, "shapes", [&](const json::value& e, const std::string& p) { r.shapes.push_back(parse_shape(e, p, r.id)); });
+  each(f, "shapes", [&](const json::value& e, const std::string& p) { r.shapes.edit().push_back(parse_shape(e, p, r.id)); });
   if (platform && f.has("progress")) f.fail("progress", "nothing: a platform image is AVAILABLE and stays so");
   if (auto* p = f.value("progress")) {
     auto s = r.state();

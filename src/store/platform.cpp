@@ -132,16 +132,34 @@ void add_shape(std::vector<shape_entry>& entries, shape_entry e) {
   entries.insert(at, std::move(e));
 }
 
-std::vector<shape_entry> platform_shapes(ocifake::dialect d, architecture arch, bool windows) {
-  if (d == ocifake::dialect::pca) return entries_of(pca_shapes);
-  if (arch == architecture::aarch64) return entries_of(oci_aarch64_shapes);
-  return entries_of(oci_x86_shapes, windows ? too_small_for_windows : std::string_view{});
+namespace {
+
+// Each list built once per process; every image that has it shares it (shape_list).
+shape_list shared_entries(std::span<const std::string_view> names, std::string_view leave_out = {}) {
+  return shape_list(std::make_shared<shape_list::entries_type>(entries_of(names, leave_out)));
 }
 
-std::vector<shape_entry> import_shapes(ocifake::dialect d, std::string_view launch_mode) {
-  if (d == ocifake::dialect::pca) return entries_of(pca_shapes);
-  if (launch_mode == "EMULATED") return entries_of(oci_emulated_shapes);
-  return entries_of(oci_x86_shapes, "VM.Standard.E2.1.Micro");
+const shape_list& pca_list() {
+  static const shape_list l = shared_entries(pca_shapes);
+  return l;
+}
+
+}  // namespace
+
+shape_list platform_shapes(ocifake::dialect d, architecture arch, bool windows) {
+  static const shape_list aarch64 = shared_entries(oci_aarch64_shapes);
+  static const shape_list x86 = shared_entries(oci_x86_shapes);
+  static const shape_list x86_windows = shared_entries(oci_x86_shapes, too_small_for_windows);
+  if (d == ocifake::dialect::pca) return pca_list();
+  if (arch == architecture::aarch64) return aarch64;
+  return windows ? x86_windows : x86;
+}
+
+shape_list import_shapes(ocifake::dialect d, std::string_view launch_mode) {
+  static const shape_list emulated = shared_entries(oci_emulated_shapes);
+  static const shape_list others = shared_entries(oci_x86_shapes, "VM.Standard.E2.1.Micro");
+  if (d == ocifake::dialect::pca) return pca_list();
+  return launch_mode == "EMULATED" ? emulated : others;
 }
 
 launch_options platform_launch_options() noexcept {
@@ -179,7 +197,7 @@ image_record platform_image(ocifake::dialect d, const std::string& region, platf
   if (v.shapes.empty())
     r.shapes = platform_shapes(d, architecture_of_image(r), r.operating_system == "Windows");
   else
-    for (auto& e : v.shapes) add_shape(r.shapes, std::move(e));
+    for (auto& e : v.shapes) add_shape(r.shapes.edit(), std::move(e));
   return r;
 }
 

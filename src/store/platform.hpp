@@ -27,11 +27,11 @@ architecture architecture_of_image(const image_record& r) noexcept;
 // other shape an entry without constraints.
 shape_entry shape_for(std::string_view shape);
 // The entries of a platform image of `arch` in dialect `d`, in shape-name order; Windows images
-// leave out the shapes too small for them.
-std::vector<shape_entry> platform_shapes(ocifake::dialect d, architecture arch, bool windows = false);
+// leave out the shapes too small for them. Shared by every image that has it.
+shape_list platform_shapes(ocifake::dialect d, architecture arch, bool windows = false);
 // The entries of an imported image, by its launch mode: EMULATED images the older fixed shapes
-// only, the others the x86 VM shapes of the platform images.
-std::vector<shape_entry> import_shapes(ocifake::dialect d, std::string_view launch_mode);
+// only, the others the x86 VM shapes of the platform images. Shared by every image that has it.
+shape_list import_shapes(ocifake::dialect d, std::string_view launch_mode);
 // Adds `shape` to `entries` unless it has one for it already; the entries stay in name order.
 void add_shape(std::vector<shape_entry>& entries, shape_entry e);
 

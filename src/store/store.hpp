@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -40,6 +41,36 @@ struct shape_entry {
   std::string shape;
   std::optional<boost::json::object> memory_constraints;  // {minInGBs, maxInGBs}
   std::optional<boost::json::object> ocpu_constraints;    // {min, max}
+};
+
+// An image's shape entries, in shape-name byte order. Images made alike (the imports of one launch
+// mode, the platform images of one architecture) share one list, which a change copies first:
+// most images never change theirs, and a list of a dozen Flex entries is most of an image's memory.
+class shape_list {
+public:
+  using entries_type = std::vector<shape_entry>;
+
+  shape_list() = default;
+  explicit shape_list(entries_type entries) : entries_(std::make_shared<entries_type>(std::move(entries))) {}
+  // A list kept elsewhere as well (a catalogue's): never changed in place, since it stays shared.
+  explicit shape_list(std::shared_ptr<entries_type> shared) : entries_(std::move(shared)) {}
+
+  const entries_type& entries() const noexcept { return entries_ ? *entries_ : no_entries(); }
+  auto begin() const noexcept { return entries().begin(); }
+  auto end() const noexcept { return entries().end(); }
+  bool empty() const noexcept { return entries().empty(); }
+  // The list to change: this image's own, copied from the shared one if need be.
+  entries_type& edit() {
+    if (!entries_ || entries_.use_count() > 1) entries_ = std::make_shared<entries_type>(entries());
+    return *entries_;
+  }
+
+private:
+  static const entries_type& no_entries() noexcept {
+    static const entries_type none;
+    return none;
+  }
+  std::shared_ptr<entries_type> entries_;
 };
 
 struct object_key {
@@ -76,7 +107,7 @@ struct image_record {
   detail::launch_options launch_options;
   std::optional<detail::agent_features> agent_features;
   std::optional<boost::json::array> data_volumes;  // imageVolumeDetails.dataVolumes
-  std::vector<shape_entry> shapes;                 // in shape-name byte order
+  shape_list shapes;
   std::string etag;
   bool platform = false;  // in the catalogue (compartmentId null, read-only); see resources::add_platform_image
   std::optional<phase_run> running;         // set and cleared through resources::start_running / stop_running
