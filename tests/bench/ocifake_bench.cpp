@@ -43,8 +43,13 @@ using bench::report;
 const std::string compartment = "ocid1.compartment.oc1..aaaaaaaabenchmarkcompartment";
 const std::string images_path = "/20160918/images";
 
-std::string create_body(const std::string& instance_id) {
-  return R"({"compartmentId":")" + compartment + R"(","instanceId":")" + instance_id + R"("})";
+// CreateImage importing an image from Object Storage. Not a capture of an instance: on OCI, and so
+// in ocifake, an instance is CREATING_IMAGE until its image is AVAILABLE and a second CreateImage
+// of it meanwhile is 409, so one instance cannot be captured again and again.
+const std::string source_uri = "https://objectstorage.us-phoenix-1.oraclecloud.com/n/benchns/b/images/o/base.qcow2";
+std::string create_body() {
+  return R"({"compartmentId":")" + compartment +
+         R"(","imageSourceDetails":{"sourceType":"objectStorageUri","sourceUri":")" + source_uri + R"("}})";
 }
 
 // A keep-alive client with TCP_NODELAY, as an OCI SDK would hold one.
@@ -84,10 +89,9 @@ void expect(bool ok, const char* what) {
 // The answer ocifake gives CreateImage, which the baseline then sends back verbatim.
 std::string canned_image_body() {
   ocifake::server fake;
-  auto instance = fake.add_instance({.compartment_id = compartment});
   client c(fake.port());
   std::string body;
-  expect(c.post(images_path, create_body(instance), &body) == 200, "CreateImage for the canned body");
+  expect(c.post(images_path, create_body(), &body) == 200, "CreateImage for the canned body");
   return body;
 }
 
@@ -117,9 +121,8 @@ int startstop(std::size_t cycles) {
     auto t0 = bench::clock_type::now();
     {
       ocifake::server fake;
-      auto instance = fake.add_instance({.compartment_id = compartment});
       client c(fake.port());
-      expect(c.post(images_path, create_body(instance)) == 200, "CreateImage on a new ocifake::server");
+      expect(c.post(images_path, create_body()) == 200, "CreateImage on a new ocifake::server");
     }
     return bench::micros_since(t0);
   };
@@ -128,7 +131,7 @@ int startstop(std::size_t cycles) {
     {
       bench::baseline_server bare(canned);
       client c(bare.port());
-      expect(c.post(images_path, create_body("ocid1.instance.oc1.phx.x")) == 200, "POST on a new baseline");
+      expect(c.post(images_path, create_body()) == 200, "POST on a new baseline");
     }
     return bench::micros_since(t0);
   };
@@ -170,10 +173,9 @@ int latency(std::size_t requests, std::size_t block, int cpu) {
     prefix = "latency_pinned.";
   }
   ocifake::server fake;
-  auto instance = fake.add_instance({.compartment_id = compartment});
   bench::baseline_server bare(canned_image_body());
   client to_fake(fake.port()), to_bare(bare.port());
-  const auto body = create_body(instance);
+  const auto body = create_body();
 
   std::string created;
   expect(to_fake.post(images_path, body, &created) == 200, "CreateImage");
@@ -230,21 +232,19 @@ int serve() {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   ocifake::server fake;
-  auto instance = fake.add_instance({.compartment_id = compartment});
   std::string created;
   {
     client c(fake.port());
-    expect(c.post(images_path, create_body(instance), &created) == 200, "CreateImage");
+    expect(c.post(images_path, create_body(), &created) == 200, "CreateImage");
   }
   bench::baseline_server bare(created);
   {
     client c(bare.port());
-    expect(c.post(images_path, create_body(instance)) == 200, "baseline POST");  // its accept loop runs
+    expect(c.post(images_path, create_body()) == 200, "baseline POST");  // its accept loop runs
   }
   report("ocifake", fake.endpoint());
   report("baseline", bare.endpoint());
   report("compartment", compartment);
-  report("instance", instance);
   report("image", json::value_to<std::string>(json::parse(created).at("id")));
   report("ready", "1");
   int sig = 0;
@@ -260,8 +260,7 @@ int serve() {
 int list(std::size_t count, std::size_t journal_limit, bool walk) {
   malloc_trim(0);
   const auto rss_empty = bench::rss_bytes();
-  ocifake::server fake({.journal_limit = journal_limit});
-  auto instance = fake.add_instance({.compartment_id = compartment});
+  ocifake::server fake({.platform_images = false, .journal_limit = journal_limit});
   {
     client warm(fake.port());  // the workers and the client's buffers, before the baseline RSS
     for (int i = 0; i < 50; ++i) warm.get(images_path + "?compartmentId=" + compartment);
@@ -271,7 +270,7 @@ int list(std::size_t count, std::size_t journal_limit, bool walk) {
   const auto rss_before = bench::rss_bytes();
 
   // Seeding: CreateImage over HTTP, as a client would, from two connections.
-  const auto body = create_body(instance);
+  const auto body = create_body();
   auto t0 = bench::clock_type::now();
   std::vector<std::thread> seeders;
   for (std::size_t t = 0; t < 2; ++t)
@@ -344,9 +343,8 @@ int list(std::size_t count, std::size_t journal_limit, bool walk) {
 int lifecycles(std::size_t cycles) {
   auto cycle = [] {
     ocifake::server fake;
-    auto instance = fake.add_instance({.compartment_id = compartment});
     client c(fake.port());
-    expect(c.post(images_path, create_body(instance)) == 200, "CreateImage");
+    expect(c.post(images_path, create_body()) == 200, "CreateImage");
   };
   cycle();  // the first server's one-time allocations (loader, locale, thread caches)
   const int threads_before = bench::thread_count(), fds_before = bench::fd_count();
@@ -369,9 +367,7 @@ int lifecycles(std::size_t cycles) {
 // until it succeeds, GetImage, ListImages), retrying what got no answer or an error answer, at
 // depth 1 with the default fault kinds, explored `rounds` times with `jobs` runs at once.
 int explore_speed(std::size_t rounds, std::size_t jobs) {
-  const std::string instance = "ocid1.instance.oc1.phx.aaaaaaaabenchmarkinstance";
-  auto start = ocifake::scenario::parse(R"({"name": "explore bench", "platformImages": false, "instances": [{"id": ")" +
-                                        instance + R"(", "compartmentId": ")" + compartment + R"("}]})");
+  auto start = ocifake::scenario::parse(R"({"name": "explore bench", "platformImages": false})");
   ocifake::explore_options options{.server = {.seed = 7}, .scenarios = {start}, .jobs = jobs};
   auto body = [&](ocifake::server& fake) {
     httplib::Client http("127.0.0.1", fake.port());
@@ -386,7 +382,7 @@ int explore_speed(std::size_t rounds, std::size_t jobs) {
       throw std::runtime_error("no good answer after 4 attempts");
     };
     const httplib::Headers token{{"opc-retry-token", "bench-1"}};
-    auto created = send([&] { return http.Post(images_path, token, create_body(instance), "application/json"); });
+    auto created = send([&] { return http.Post(images_path, token, create_body(), "application/json"); });
     auto image = json::parse(created->body).at("id").as_string();
     auto wr = created->get_header_value("opc-work-request-id");
     for (int poll = 0;; ++poll) {

@@ -83,7 +83,7 @@ for ((r = 1; r <= rounds; r++)); do
   for _ in $(seq 100); do grep -q '^ready' "$work/serve.txt" && break; sleep 0.1; done
   grep -q '^ready' "$work/serve.txt" || { echo "run.sh: ocifake_bench serve did not start" >&2; exit 1; }
   val() { awk -F'\t' -v k="$1" '$1 == k {print $2}' "$work/serve.txt"; }
-  fake=$(val ocifake) bare=$(val baseline) comp=$(val compartment) inst=$(val instance) image=$(val image)
+  fake=$(val ocifake) bare=$(val baseline) comp=$(val compartment) image=$(val image)
   if ((r % 2)); then order="ocifake baseline"; else order="baseline ocifake"; fi
   # 16 connections (throughput), then one connection from another process (latency: wrk's p50).
   for conns in 16 1; do
@@ -92,7 +92,7 @@ for ((r = 1; r <= rounds; r++)); do
       for who in $order; do
         url=$fake; [[ $who == baseline ]] && url=$bare
         if [[ $op == create ]]; then
-          wrk_run "$prefix.create.$who.r$r" "$conns" "$url" create_image.lua "$comp" "$inst"
+          wrk_run "$prefix.create.$who.r$r" "$conns" "$url" create_image.lua "$comp"
         else
           wrk_run "$prefix.get.$who.r$r" "$conns" "$url" get_image.lua "$image"
         fi

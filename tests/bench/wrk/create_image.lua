@@ -1,9 +1,12 @@
--- CreateImage for wrk: POST /20160918/images capturing one seeded instance.
--- Usage: wrk -s create_image.lua http://HOST:PORT -- COMPARTMENT_OCID INSTANCE_OCID
+-- CreateImage for wrk: POST /20160918/images importing an image from Object Storage (an instance
+-- cannot be captured again while its last image provisions), the body ocifake_bench's create_body()
+-- sends.
+-- Usage: wrk -s create_image.lua http://HOST:PORT -- COMPARTMENT_OCID
 wrk.method = "POST"
 wrk.path = "/20160918/images"
 wrk.headers["Content-Type"] = "application/json"
 
 function init(args)
-  wrk.body = string.format('{"compartmentId":"%s","instanceId":"%s"}', args[1], args[2])
+  wrk.body = string.format('{"compartmentId":"%s","imageSourceDetails":{"sourceType":"objectStorageUri",' ..
+    '"sourceUri":"https://objectstorage.us-phoenix-1.oraclecloud.com/n/benchns/b/images/o/base.qcow2"}}', args[1])
 end
