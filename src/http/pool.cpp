@@ -1,7 +1,5 @@
-// The worker pool httplib runs connections on: threads started on demand up to a limit.
-#include <pthread.h>
-#include <signal.h>
-
+// The worker pool httplib runs connections on: workers started on demand up to a limit, each on a
+// shared thread (http/threads.hpp).
 #include "http/server_impl.hpp"
 
 namespace ocifake {
@@ -10,7 +8,7 @@ detail::httplib_compat::enqueue_result elastic_pool::enqueue(std::function<void(
   {
     std::lock_guard lock(mutex_);
     jobs_.push_back(std::move(fn));
-    if (jobs_.size() > idle_ && threads_.size() < max_) threads_.emplace_back([this] { work(); });
+    if (jobs_.size() > idle_ && workers_.size() < max_) workers_.push_back(detail::run_shared([this] { work(); }));
   }
   // After unlocking: a worker woken under the lock would block on it at once, and the unlock
   // would have to wake it a second time.
@@ -25,14 +23,10 @@ void elastic_pool::shutdown() {
   }
   if (before_join_) before_join_();
   cv_.notify_all();
-  for (auto& t : threads_) t.join();
+  for (auto& w : workers_) w->wait();
 }
 
 void elastic_pool::work() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGPIPE);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
   for (;;) {
     std::function<void()> job;
     {

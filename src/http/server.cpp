@@ -41,7 +41,7 @@ void server::impl::stop() {
   }
   wait_cv.notify_all();
   http.stop();
-  if (accept_thread.joinable()) accept_thread.join();
+  if (accept_loop) accept_loop->wait();
 }
 
 namespace {
@@ -126,7 +126,7 @@ void server::impl::start() {
                      std::strerror(errno) + ")");
   port = bound;
   http.widen_backlog();
-  accept_thread = std::thread([this] { http.listen_after_bind(); });
+  accept_loop = detail::run_shared([this] { http.listen_after_bind(); });
   running_future.wait();
 }
 

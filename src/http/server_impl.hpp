@@ -23,12 +23,13 @@
 #include "core/core.hpp"
 #include "faults/engine.hpp"
 #include "http/signature.hpp"
+#include "http/threads.hpp"
 
 namespace ocifake {
 
-// Worker threads for httplib, started on demand up to a limit, so that a server costs no threads
-// until it is used and hung requests do not starve the rest. Workers block SIGPIPE, so a write to
-// a connection the client already reset fails with EPIPE instead of killing the process.
+// Workers for httplib, started on demand up to a limit, so that a server costs no worker until it
+// is used and hung requests do not starve the rest. They run on the process's shared threads
+// (http/threads.hpp), which block SIGPIPE among others.
 class elastic_pool : public httplib::TaskQueue {
 public:
   elastic_pool(std::size_t max_threads, std::function<void()> before_join)
@@ -41,7 +42,7 @@ private:
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> jobs_;
-  std::vector<std::thread> threads_;
+  std::vector<std::shared_ptr<detail::shared_job>> workers_;
   std::size_t idle_ = 0;
   std::size_t max_;
   bool shutting_down_ = false;
@@ -63,7 +64,7 @@ struct server::impl {
   std::optional<detail::signature_verifier> verifier;  // when options.verify_signatures
 
   http_server http;
-  std::thread accept_thread;
+  std::shared_ptr<detail::shared_job> accept_loop;  // on a shared thread
   int port = 0;
   std::atomic<bool> stopped{false};
   std::mutex stop_mutex;  // serialises stop()
