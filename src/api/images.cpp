@@ -134,12 +134,12 @@ std::optional<image_state> apply_or_look(resources& s, image_record& img, image_
   return std::nullopt;
 }
 
-// An image as the answer's body. Its JSON lives only until it is serialised, so it is built in an
-// arena on the stack instead of a few dozen heap blocks.
+// An image as the answer's body, written as text without building its JSON object first.
 api_response image_answer(const resources& s, const image_record& img) {
-  unsigned char buffer[4096];
-  json::monotonic_resource arena(buffer, sizeof buffer);
-  return json_answer(image_json(img, rules_of(s.dialect()), &arena));
+  api_response r;
+  r.status = 200;
+  r.body = image_json_text(img, rules_of(s.dialect()));
+  return r;
 }
 
 }  // namespace
@@ -387,7 +387,8 @@ std::optional<list_cursor> read_list_cursor(const resources& s, const api_reques
 // the last one. Custom images are listed for their own compartment, platform images for every one.
 class list_walk {
 public:
-  list_walk(resources& s, const list_query& q, json::array& page) : s_(s), q_(q), page_(page) {}
+  // `page`: the entries' JSON text, comma-separated, without the array's brackets.
+  list_walk(resources& s, const list_query& q, std::string& page) : s_(s), q_(q), page_(page) {}
 
   // The entries of `index` after `key` (or from the start) in the order the query asks for, as
   // walk `by` (its cursor says which index it was in).
@@ -428,11 +429,12 @@ private:
   void visit(std::uint64_t seq, const Key& key, char by, KeyText key_text) {
     auto* img = match(seq);
     if (!img) return;
-    if (page_.size() == q_.limit) {
+    if (count_ == q_.limit) {
       more = true;
       return;
     }
-    page_.push_back(image_json(*img, rules_of(s_.dialect()), page_.storage()));
+    if (count_++) page_ += ',';
+    append_image_json(page_, *img, rules_of(s_.dialect()));
     last = list_cursor{by, q_.order(), seq, key_text(key)};
   }
 
@@ -454,7 +456,8 @@ private:
 
   resources& s_;
   const list_query& q_;
-  json::array& page_;
+  std::string& page_;
+  std::size_t count_ = 0;
 };
 
 }  // namespace
@@ -472,8 +475,8 @@ api_response list_images(resources& s, const api_request& req) {
   auto after = read_list_cursor(s, req, q, scope);
   require_compartment(s, "compartmentId", q.compartment);
 
-  json::monotonic_resource arena;  // the page's JSON, freed at once after it is serialised
-  json::array page(&arena);
+  std::string page = "[";
+  page.reserve(std::min<std::size_t>(q.limit, 100) * 1024);
   list_walk w(s, q, page);
   auto time_text = [](std::int64_t k) { return std::to_string(k); };
   using time_key = resources::time_index::value_type;
@@ -490,7 +493,10 @@ api_response list_images(resources& s, const api_request& req) {
     if (!w.more) w.walk_index(s.by_time(), after && after->by == 'C' ? time_after : std::nullopt, 'C', time_text);
   }
 
-  api_response r = json_answer(page);
+  page += ']';
+  api_response r;
+  r.status = 200;
+  r.body = std::move(page);
   r.changes = std::move(w.changes);
   if (w.more && w.last) r.headers.emplace_back("opc-next-page", page_token(s, scope, encode(*w.last)));
   return r;

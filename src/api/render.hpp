@@ -15,6 +15,10 @@ namespace ocifake::detail {
 // As dialect `d` shows it. `sp`: where the JSON lives; an answer that is serialised at once passes
 // a monotonic arena.
 boost::json::object image_json(const image_record& r, const dialect_rules& d, boost::json::storage_ptr sp = {});
+// The same as JSON text, byte for byte what serialising image_json gives, written straight into
+// `out` (appended): what answers send, without building the object first.
+void append_image_json(std::string& out, const image_record& r, const dialect_rules& d);
+std::string image_json_text(const image_record& r, const dialect_rules& d);
 // {imageId, shape, memoryConstraints?, ocpuConstraints?}
 boost::json::object shape_json(const image_record& r, const shape_entry& e);
 // `summary`: as ListWorkRequests gives it, without resources.

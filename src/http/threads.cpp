@@ -58,11 +58,14 @@ private:
     for (;;) {
       fn();
       fn = nullptr;  // what the job captured goes before anyone is told it has returned
+      std::unique_lock lock(mutex_);
+      const bool park = parked_.size() < max_parked;
+      if (park) parked_.push_back(&self);
+      // Told once parked: a server started after another stopped finds its threads free, so
+      // servers used one after another keep using the same few threads.
       job->finish();
       job.reset();
-      std::unique_lock lock(mutex_);
-      if (parked_.size() >= max_parked) return;
-      parked_.push_back(&self);
+      if (!park) return;
       self.cv.wait(lock, [&] { return self.job != nullptr; });
       fn = std::move(self.fn);
       job = std::move(self.job);

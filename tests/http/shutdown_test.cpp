@@ -4,7 +4,10 @@
 #include "catch_compat.hpp"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <signal.h>
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -109,7 +112,9 @@ TEST_CASE("shutdown: 1,000 start/stop cycles leak no threads and no descriptors"
   WARN("1,000 start/request/stop cycles: " << took << " ms; threads " << threads_before << " -> " << threads_now()
                                            << ", descriptors " << fds_before << " -> " << descriptors_now());
   CHECK(ok == 1000);
-  CHECK(threads_now() == threads_before);
+  // Not more: servers share the process's parked threads (http/threads.hpp). Possibly fewer: the
+  // threads of earlier tests' servers beyond the few that park end on their own time.
+  CHECK(threads_now() <= threads_before);
   CHECK(descriptors_now() == fds_before);
 }
 
@@ -183,4 +188,44 @@ TEST_CASE("shutdown: stop during a slow body and a delay returns promptly", "[ht
   CHECK(took < 2000);
   CHECK(slow.closed_by_peer(2s));
   CHECK(delayed.closed_by_peer(2s));
+}
+
+TEST_CASE("shutdown: a server started after another stopped runs on the threads that one left parked",
+          "[http][shutdown]") {
+  // The process's thread count while each server answers (its accept loop and one worker busy).
+  auto serve_once = [] {
+    ocifake::server fake;
+    std::atomic<std::size_t> during{0};
+    fake.on_request([&](const ocifake::journal_entry&) { during = threads_now(); });
+    test::client c(fake);
+    auto r = c.get("/_ocifake/health");
+    REQUIRE(r);
+    REQUIRE(r->status == 200);
+    fake.settle();
+    return during.load();
+  };
+  serve_once();
+  const auto after_first = threads_now();
+  const auto during_second = serve_once();
+  INFO("threads after the first server stopped: " << after_first << ", while the second answered: " << during_second);
+  // Started afresh, the second server's two threads would come on top of what the first left.
+  CHECK(during_second <= after_first);
+}
+
+TEST_CASE("shutdown: a server's threads leave the process's signals to the application", "[http][shutdown]") {
+  ocifake::server fake;
+  std::atomic<bool> all_blocked{false};
+  fake.on_request([&](const ocifake::journal_entry&) {
+    sigset_t set;
+    pthread_sigmask(SIG_BLOCK, nullptr, &set);
+    all_blocked = sigismember(&set, SIGINT) && sigismember(&set, SIGTERM) && sigismember(&set, SIGPIPE) &&
+                  sigismember(&set, SIGHUP) && !sigismember(&set, SIGSEGV);
+  });
+  test::client c(fake);
+  REQUIRE(c.get("/_ocifake/health"));
+  fake.settle();
+  CHECK(all_blocked);
+  sigset_t mine;
+  pthread_sigmask(SIG_BLOCK, nullptr, &mine);
+  CHECK_FALSE(sigismember(&mine, SIGINT));  // the test's own thread is as it was
 }
