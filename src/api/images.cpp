@@ -590,7 +590,7 @@ api_response export_image(resources& s, const api_request& req) {
   if (!before)
     throw incorrect_state("image " + img.id + " is " + to_string(img.state()) +
                           "; only an AVAILABLE image can be exported");
-  img.export_target = target;
+  img.export_target = target ? std::make_shared<const object_key>(*target) : nullptr;
   s.touch(img);
   auto wr_id = start_phase(s, img, phase::export_);
   if (auto* wr = s.find_work_request(wr_id))

@@ -16,10 +16,10 @@ std::int64_t ms_of(time_point t) {
 }
 
 template <class Record>
-std::vector<const Record*> in_seq_order(const std::unordered_map<std::string, Record>& m) {
+std::vector<const Record*> in_seq_order(const std::unordered_map<std::string_view, std::unique_ptr<Record>>& m) {
   std::vector<const Record*> out;
   out.reserve(m.size());
-  for (const auto& [id, r] : m) out.push_back(&r);
+  for (const auto& [id, r] : m) out.push_back(r.get());
   std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->seq < b->seq; });
   return out;
 }
@@ -31,14 +31,14 @@ resources::resources(const ocifake::clock& clk, std::uint64_t seed, std::string 
 
 image_record* resources::find_image(const std::string& id) {
   auto it = images_.find(id);
-  return it == images_.end() ? nullptr : &it->second;
+  return it == images_.end() ? nullptr : it->second.get();
 }
 
 image_record& resources::add_image(image_record&& r) {
-  auto id = r.id;
-  auto [it, inserted] = images_.try_emplace(std::move(id), std::move(r));
-  if (!inserted) throw std::logic_error("resources::add_image: image " + it->first + " exists already");
-  auto& stored = it->second;
+  if (images_.count(r.id)) throw std::logic_error("resources::add_image: image " + r.id + " exists already");
+  auto record = std::make_unique<image_record>(std::move(r));
+  auto& stored = *record;
+  images_.emplace(stored.id, std::move(record));
   stored.seq = next_seq_++;
   if (stored.etag.empty()) stored.etag = ids_.etag();
   if (stored.platform) {
@@ -96,7 +96,7 @@ const resources::name_index& resources::by_name() {
   if (!by_name_) {
     by_name_.emplace();
     for (const auto& [id, r] : images_)
-      if (!r.platform) by_name_->emplace(r.display_name, r.seq);
+      if (!r->platform) by_name_->emplace(r->display_name, r->seq);
   }
   return *by_name_;
 }
@@ -118,16 +118,18 @@ std::vector<std::uint64_t> resources::running_in_order() const {
 }
 
 work_request_record& resources::add_work_request(work_request_record&& w) {
-  auto id = w.id;
-  auto [it, inserted] = work_requests_.try_emplace(std::move(id), std::move(w));
-  if (!inserted) throw std::logic_error("resources::add_work_request: work request " + it->first + " exists already");
-  it->second.seq = next_seq_++;
-  return it->second;
+  if (work_requests_.count(w.id))
+    throw std::logic_error("resources::add_work_request: work request " + w.id + " exists already");
+  auto record = std::make_unique<work_request_record>(std::move(w));
+  auto& stored = *record;
+  work_requests_.emplace(stored.id, std::move(record));
+  stored.seq = next_seq_++;
+  return stored;
 }
 
 work_request_record* resources::find_work_request(const std::string& id) {
   auto it = work_requests_.find(id);
-  return it == work_requests_.end() ? nullptr : &it->second;
+  return it == work_requests_.end() ? nullptr : it->second.get();
 }
 
 std::vector<const work_request_record*> resources::work_requests_in_order() const {

@@ -13,6 +13,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -113,7 +114,7 @@ struct image_record {
   std::optional<phase_run> running;         // set and cleared through resources::start_running / stop_running
   bool source_missing = false;              // an import of an object the fake was told does not exist
   std::string source_instance_id;           // the instance it was captured from, CREATING_IMAGE while it provisions
-  std::optional<object_key> export_target;  // the object an export in progress writes, when it names one
+  std::shared_ptr<const object_key> export_target;  // the object an export in progress writes, when it names one
 
   image_state state() const noexcept { return machine.state(); }
 };
@@ -239,7 +240,7 @@ public:
   std::vector<const work_request_record*> work_requests_in_order() const;
   template <class F>
   void for_each_work_request(F&& f) {
-    for (auto& [id, w] : work_requests_) f(w);
+    for (auto& [id, w] : work_requests_) f(*w);
   }
 
   // ---- instances a CreateImage can capture; registering a known id replaces it. An instance without
@@ -281,8 +282,12 @@ private:
   page_sealer pages_;
   lifecycle_settings lifecycle_;
   ocifake::dialect dialect_ = ocifake::dialect::oci;
-  std::unordered_map<std::string, image_record> images_;
-  std::unordered_map<std::string, work_request_record> work_requests_;
+  // Keyed by a view of the record's own id: each record is allocated once and never moves, and its
+  // OCID is not stored a second time as the key.
+  template <class Record>
+  using by_id = std::unordered_map<std::string_view, std::unique_ptr<Record>>;
+  by_id<image_record> images_;
+  by_id<work_request_record> work_requests_;
   std::map<std::string, instance_record> instances_;
   std::set<std::string> compartments_;
   std::set<object_key> objects_;
