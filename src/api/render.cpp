@@ -217,8 +217,9 @@ json::object work_request_error_json(const work_request_record::error_entry& e) 
   return json::object{{"code", e.code}, {"message", e.message}, {"timestamp", rfc3339(e.timestamp)}};
 }
 
-json::object work_request_log_json(const work_request_record::log_entry& e) {
-  return json::object{{"message", e.message}, {"timestamp", rfc3339(e.timestamp)}};
+json::object work_request_log_json(const work_request_record& w, const work_request_record::log_entry& e) {
+  auto message = e.message.empty() ? w.operation_type + " accepted for image " + w.image_id : e.message;
+  return json::object{{"message", std::move(message)}, {"timestamp", rfc3339(e.timestamp)}};
 }
 
 ocifake::image snapshot(const image_record& r, const dialect_rules& d) {

@@ -24,7 +24,7 @@ boost::json::object shape_json(const image_record& r, const shape_entry& e);
 // `summary`: as ListWorkRequests gives it, without resources.
 boost::json::object work_request_json(const work_request_record& w, bool summary = false);
 boost::json::object work_request_error_json(const work_request_record::error_entry& e);
-boost::json::object work_request_log_json(const work_request_record::log_entry& e);
+boost::json::object work_request_log_json(const work_request_record& w, const work_request_record::log_entry& e);
 
 ocifake::image snapshot(const image_record& r, const dialect_rules& d);
 ocifake::work_request snapshot(const work_request_record& w);

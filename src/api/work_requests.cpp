@@ -72,7 +72,7 @@ api_response list_entries(resources& s, const api_request& req, const char* list
         more = true;
         break;
       }
-      page.push_back(to_json(entries[i]));
+      page.push_back(to_json(*wr, entries[i]));
       last = i;
     }
   } else {
@@ -82,7 +82,7 @@ api_response list_entries(resources& s, const api_request& req, const char* list
         more = true;
         break;
       }
-      page.push_back(to_json(entries[i]));
+      page.push_back(to_json(*wr, entries[i]));
       last = i;
     }
   }
@@ -156,7 +156,8 @@ api_response list_work_requests(resources& s, const api_request& req) {
 }
 
 api_response list_work_request_errors(resources& s, const api_request& req) {
-  return list_entries(s, req, "ListWorkRequestErrors", &work_request_record::errors, work_request_error_json);
+  return list_entries(s, req, "ListWorkRequestErrors", &work_request_record::errors,
+                      [](const work_request_record&, const auto& e) { return work_request_error_json(e); });
 }
 
 api_response list_work_request_logs(resources& s, const api_request& req) {

@@ -21,7 +21,8 @@ work_request_record& new_work_request(resources& r, const image_record& img, pha
   wr.compartment_id = img.compartment_id;
   wr.image_id = img.id;
   wr.time_accepted = accepted;
-  wr.logs.push_back({wr.operation_type + " accepted for image " + img.id, accepted});
+  wr.logs.reserve(1);
+  wr.logs.push_back({{}, accepted});  // "... accepted for image ...", written when read
   return r.add_work_request(std::move(wr));
 }
 

@@ -415,7 +415,7 @@ json::object work_request_document(const work_request_record& w) {
   }
   if (!w.logs.empty()) {
     json::array logs;
-    for (const auto& l : w.logs) logs.push_back(work_request_log_json(l));
+    for (const auto& l : w.logs) logs.push_back(work_request_log_json(w, l));
     o["logs"] = std::move(logs);
   }
   return o;

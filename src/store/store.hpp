@@ -136,6 +136,9 @@ struct work_request_record {
     time_point timestamp;
   };
   struct log_entry {
+    // Empty for the line every work request starts with, "<operationType> accepted for image
+    // <imageId>", which render.cpp writes when it is read: most are never read, and it is the
+    // longest string of a new image's records.
     std::string message;
     time_point timestamp;
   };

@@ -185,6 +185,24 @@ TEST_CASE_METHOD(fixture, "lifecycle: fail ends the work request FAILED with a r
   CHECK(logged);
 }
 
+TEST_CASE_METHOD(fixture, "lifecycle: a work request's log starts with its acceptance, in a round trip too",
+                 "[http][lifecycle]") {
+  auto [id, wr] = create(test::import_body());
+  auto first_log = [&](ocifake::server& s, const std::string& path) {
+    test::client to(s);
+    auto logs = test::json(to.get(path)->body);
+    REQUIRE(logs.is_array());
+    REQUIRE_FALSE(logs.as_array().empty());
+    return test::str(logs.as_array()[0], "message");
+  };
+  const auto expected = "Import Image accepted for image " + id;
+  CHECK(first_log(fake, "/20160918/workRequests/" + wr + "/logs") == expected);
+  // The state document writes the line out, and a server loading it answers the same.
+  ocifake::server copy({.clock = ocifake::clock_mode::manual});
+  copy.apply(ocifake::scenario::parse(fake.state_json()));
+  CHECK(first_log(copy, "/20160918/workRequests/" + wr + "/logs") == expected);
+}
+
 TEST_CASE("lifecycle: an import of an object the fake was told does not exist fails", "[http][lifecycle]") {
   ocifake::server fake({.clock = ocifake::clock_mode::manual});
   fake.add_object("ns", "images", "other.qcow2");
