@@ -72,7 +72,7 @@ bool apply(Sm& sm) {
   return sm.process_event(Event{}) == msm::back::HANDLED_TRUE && !sm.refused_;
 }
 
-// The enumerator of the active state, read from MSM's active state id so the machine is the only record.
+// The enumerator of the active state, read from MSM's active state id: what a facade keeps between events.
 template <class Sm, class First, class... Rest>
 auto current(const Sm& sm, type_list<First, Rest...>) {
   const int id = sm.current_state()[0];
@@ -293,28 +293,11 @@ using instance_sm = msm::back::state_machine<instance_def>;
 // ---------------------------------------------------------------------------------------------------------
 // Facades
 
-struct image_machine::impl {
-  image_sm sm;
-};
+namespace {
 
-image_machine::image_machine(image_state initial) : impl_(std::make_unique<impl>()) {
-  enter_state(impl_->sm, initial, image_def::states{});
-}
-image_machine::image_machine(const image_machine& o) : impl_(std::make_unique<impl>(*o.impl_)) {}
-image_machine& image_machine::operator=(const image_machine& o) {
-  impl_ = std::make_unique<impl>(*o.impl_);
-  return *this;
-}
-image_machine::image_machine(image_machine&&) noexcept = default;
-image_machine& image_machine::operator=(image_machine&&) noexcept = default;
-image_machine::~image_machine() = default;
-
-image_state image_machine::state() const noexcept { return current(impl_->sm, image_def::states{}); }
-
-bool image_machine::process(image_event e) {
+bool apply_event(image_sm& sm, image_event e) {
   using E = image_event;
   using D = image_def;
-  auto& sm = impl_->sm;
   switch (e) {
     case E::provisioned: return apply<D::provisioned>(sm);
     case E::imported: return apply<D::imported>(sm);
@@ -331,34 +314,26 @@ bool image_machine::process(image_event e) {
   return false;
 }
 
-struct work_request_machine::impl {
-  work_request_sm sm;
-};
+}  // namespace
 
-work_request_machine::work_request_machine(work_request_state initial) : impl_(std::make_unique<impl>()) {
-  enter_state(impl_->sm, initial, work_request_def::states{});
+bool image_machine::process(image_event e) {
+  image_sm sm;
+  enter_state(sm, state_, image_def::states{});
+  const bool taken = apply_event(sm, e);
+  state_ = current(sm, image_def::states{});
+  return taken;
 }
-work_request_machine::work_request_machine(const work_request_machine& o) : impl_(std::make_unique<impl>(*o.impl_)) {}
-work_request_machine& work_request_machine::operator=(const work_request_machine& o) {
-  impl_ = std::make_unique<impl>(*o.impl_);
-  return *this;
-}
-work_request_machine::work_request_machine(work_request_machine&&) noexcept = default;
-work_request_machine& work_request_machine::operator=(work_request_machine&&) noexcept = default;
-work_request_machine::~work_request_machine() = default;
 
-work_request_state work_request_machine::state() const noexcept {
-  return current(impl_->sm, work_request_def::states{});
-}
 bool work_request_machine::finished() const noexcept {
   auto s = state();
   return s == work_request_state::succeeded || s == work_request_state::failed || s == work_request_state::canceled;
 }
 
-bool work_request_machine::process(work_request_event e) {
+namespace {
+
+bool apply_event(work_request_sm& sm, work_request_event e) {
   using E = work_request_event;
   using D = work_request_def;
-  auto& sm = impl_->sm;
   switch (e) {
     case E::start: return apply<D::start>(sm);
     case E::succeed: return apply<D::succeed>(sm);
@@ -367,6 +342,16 @@ bool work_request_machine::process(work_request_event e) {
     case E::canceled: return apply<D::cancellation_done>(sm);
   }
   return false;
+}
+
+}  // namespace
+
+bool work_request_machine::process(work_request_event e) {
+  work_request_sm sm;
+  enter_state(sm, state_, work_request_def::states{});
+  const bool taken = apply_event(sm, e);
+  state_ = current(sm, work_request_def::states{});
+  return taken;
 }
 
 struct instance_machine::impl {

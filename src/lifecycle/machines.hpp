@@ -66,40 +66,31 @@ enum class instance_event : std::uint8_t {
 };
 
 // One image's machine. process() answers false, leaving the state as it was, for an event the
-// current state does not accept; it never asserts or throws.
+// current state does not accept; it never asserts or throws. Between events the machine is its
+// state alone (a byte, where an MSM machine would be a heap block for each of a million images);
+// process() puts an MSM machine in that state and lets its table decide.
 class image_machine {
 public:
-  explicit image_machine(image_state initial);
-  image_machine(const image_machine&);
-  image_machine& operator=(const image_machine&);
-  image_machine(image_machine&&) noexcept;
-  image_machine& operator=(image_machine&&) noexcept;
-  ~image_machine();
+  explicit image_machine(image_state initial) noexcept : state_(initial) {}
 
-  image_state state() const noexcept;
+  image_state state() const noexcept { return state_; }
   bool process(image_event e);
 
 private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
+  image_state state_;
 };
 
 class work_request_machine {
 public:
-  explicit work_request_machine(work_request_state initial = work_request_state::accepted);
-  work_request_machine(const work_request_machine&);
-  work_request_machine& operator=(const work_request_machine&);
-  work_request_machine(work_request_machine&&) noexcept;
-  work_request_machine& operator=(work_request_machine&&) noexcept;
-  ~work_request_machine();
+  explicit work_request_machine(work_request_state initial = work_request_state::accepted) noexcept
+      : state_(initial) {}
 
-  work_request_state state() const noexcept;
+  work_request_state state() const noexcept { return state_; }
   bool process(work_request_event e);
   bool finished() const noexcept;  // SUCCEEDED, FAILED or CANCELED
 
 private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
+  work_request_state state_;
 };
 
 // One instance's machine. CREATING_IMAGE remembers the state it was entered from and image_done returns
