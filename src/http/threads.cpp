@@ -3,7 +3,9 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 namespace ocifake::detail {
@@ -25,25 +27,49 @@ class thread_cache {
 public:
   std::shared_ptr<shared_job> run(std::function<void()> fn) {
     auto job = std::make_shared<shared_job>();
+    std::lock_guard lock(mutex_);
+    if (!parked_.empty()) {
+      // The thread parked last: its stack and caches are the warmest.
+      auto* p = parked_.back();
+      parked_.pop_back();
+      p->fn = std::move(fn);
+      p->job = job;
+      p->cv.notify_one();
+      return job;
+    }
+    // Started under the lock, so that its handle is filed before it can look for it.
+    std::thread t([this, fn = std::move(fn), job]() mutable { loop(std::move(fn), std::move(job)); });
+    auto id = t.get_id();
+    threads_.emplace(id, std::move(t));
+    return job;
+  }
+
+  // At exit: parked threads end and are joined, so the process ends with no thread of ours waiting
+  // (ThreadSanitizer, for one, sleeps a second at exit while other threads live). Busy ones, of a
+  // server still running, end when their job does.
+  void close() {
+    std::vector<std::thread> ended;
     {
       std::lock_guard lock(mutex_);
-      if (!parked_.empty()) {
-        // The thread parked last: its stack and caches are the warmest.
-        auto* p = parked_.back();
-        parked_.pop_back();
-        p->fn = std::move(fn);
-        p->job = job;
+      closing_ = true;
+      for (auto* p : parked_) {
         p->cv.notify_one();
-        return job;
+        if (auto it = threads_.find(p->id); it != threads_.end()) {
+          ended.push_back(std::move(it->second));
+          threads_.erase(it);
+        }
       }
+      parked_.clear();
+      for (auto& [id, t] : threads_) t.detach();
+      threads_.clear();
     }
-    std::thread([this, fn = std::move(fn), job]() mutable { loop(std::move(fn), std::move(job)); }).detach();
-    return job;
+    for (auto& t : ended) t.join();
   }
 
 private:
   // A thread waiting for its next job; lives on that thread's stack.
   struct parked_thread {
+    std::thread::id id = std::this_thread::get_id();
     std::condition_variable cv;
     std::function<void()> fn;
     std::shared_ptr<shared_job> job;
@@ -59,14 +85,22 @@ private:
       fn();
       fn = nullptr;  // what the job captured goes before anyone is told it has returned
       std::unique_lock lock(mutex_);
-      const bool park = parked_.size() < max_parked;
+      const bool park = !closing_ && parked_.size() < max_parked;
       if (park) parked_.push_back(&self);
       // Told once parked: a server started after another stopped finds its threads free, so
       // servers used one after another keep using the same few threads.
       job->finish();
       job.reset();
-      if (!park) return;
-      self.cv.wait(lock, [&] { return self.job != nullptr; });
+      if (!park) {
+        // Ends: nobody will join it.
+        if (auto it = threads_.find(self.id); it != threads_.end()) {
+          it->second.detach();
+          threads_.erase(it);
+        }
+        return;
+      }
+      self.cv.wait(lock, [&] { return self.job != nullptr || closing_; });
+      if (!self.job) return;  // closing: close() joins it
       fn = std::move(self.fn);
       job = std::move(self.job);
     }
@@ -81,11 +115,17 @@ private:
 
   std::mutex mutex_;
   std::vector<parked_thread*> parked_;
+  std::unordered_map<std::thread::id, std::thread> threads_;  // every thread alive, by id
+  bool closing_ = false;
 };
 
 std::shared_ptr<shared_job> run_shared(std::function<void()> fn) {
-  // Never destroyed: parked threads wait on it until the process ends.
-  static auto* cache = new thread_cache;
+  // Never destroyed: a thread still busy at exit uses it until the process ends.
+  static thread_cache* cache = [] {
+    auto* c = new thread_cache;
+    std::atexit([] { cache->close(); });
+    return c;
+  }();
   return cache->run(std::move(fn));
 }
 
